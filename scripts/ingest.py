@@ -1,0 +1,21 @@
+"""Rule ingest: validate and normalise the period's raw files; write Parquet and a report."""
+
+from calet_aniso.config import time_system
+from calet_aniso.ingest import ingest, write_ingest
+from calet_aniso.runlog import rule_log
+
+with rule_log(snakemake.log[0], "ingest") as log:
+    cfg = snakemake.params.config
+    result = ingest(
+        list(snakemake.input.orbit),
+        list(snakemake.input.events),
+        time_system(cfg),
+        min_energy_gev=float(cfg["ingest"]["min_energy_gev"]),
+        lb_tolerance_deg=float(cfg["ingest"]["lb_tolerance_deg"]),
+        period=cfg["period"],
+    )
+    write_ingest(result, snakemake.output.orbit, snakemake.output.events, snakemake.output.report)
+    log.info(
+        "ingested %d intervals, %d events (%d cut)",
+        len(result.orbit), len(result.events), result.report["events"]["cuts"]["energy_below_min"],
+    )

@@ -1,0 +1,43 @@
+"""Config validation, path helpers and input functions shared by all stages."""
+
+import os
+import sys
+from pathlib import Path
+
+from snakemake.utils import validate
+
+SRC = str(Path(workflow.basedir) / "src")
+# Rule scripts import the calet_aniso package from src/ also in conda or cluster jobs.
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (SRC, os.environ.get("PYTHONPATH", "")) if p
+)
+sys.path.insert(0, SRC)
+
+from calet_aniso.config import check_config, expand_globs  # noqa: E402
+
+
+validate(config, str(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
+check_config(config)
+
+PERIOD = config["period"]
+RESULTS = f"results/{PERIOD}"
+LOGS = f"{RESULTS}/logs"
+BENCH = f"{RESULTS}/benchmarks"
+SIM_FORMAT = config["simulation"]["format"]
+SIM_EXT = {"parquet": "parquet", "fits": "fits", "csv": "csv"}[SIM_FORMAT]
+
+
+def raw_files(name):
+    """Raw orbit or event files of the period: simulated, or the configured globs."""
+    if config["data"]["source"] == "simulation":
+        return [f"{RESULTS}/raw/{name}.{SIM_EXT}"]
+    return expand_globs(f"data.{name}", config["data"][name])
+
+
+def final_outputs():
+    """Everything the default target builds."""
+    return [
+        f"{RESULTS}/ingest/orbit.parquet",
+        f"{RESULTS}/ingest/events.parquet",
+        f"{RESULTS}/ingest/ingest_report.json",
+    ]
