@@ -1,5 +1,11 @@
 """Rule simulate_observation: write a simulated period's raw orbit table and event list."""
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
+
+
 import json
 
 from astropy.time import Time

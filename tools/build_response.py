@@ -24,8 +24,12 @@ from calet_aniso.response_model import (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", type=Path, default=Path("resources/response/calet_like_aeff.fits"))
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("resources/response/calet_like_aeff.fits")
+    )
     parser.add_argument("--nside", type=int, default=64)
     args = parser.parse_args()
     energies = np.geomspace(10.0, 20_000.0, 14)

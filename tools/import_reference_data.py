@@ -18,11 +18,13 @@ from pathlib import Path
 FLUX_FILES = {
     "calet_2018_epm.csv": (
         "fluxes/e+e-_CALET_PRL2018_binningDAMPE_ekin_000.xml",
-        "CALET e+ + e- flux: Adriani et al., PRL 120, 261102 (2018), doi:10.1103/PhysRevLett.120.261102",
+        "CALET e+ + e- flux: Adriani et al., PRL 120, 261102 (2018), "
+        "doi:10.1103/PhysRevLett.120.261102",
     ),
     "ams02_2019_epm.csv": (
         "fluxes/e+e-_AMS_PRL2019_ekin_000.xml",
-        "AMS-02 e+ + e- flux: Aguilar et al., PRL 122, 101101 (2019), doi:10.1103/PhysRevLett.122.101101",
+        "AMS-02 e+ + e- flux: Aguilar et al., PRL 122, 101101 (2019), "
+        "doi:10.1103/PhysRevLett.122.101101",
     ),
     "dampe_2017_epm.csv": (
         "fluxes/e+e-_DAMPE_NATURE2017_000.xml",
@@ -55,7 +57,8 @@ def convert_flux(xml_path: Path, out_path: Path, citation: str) -> int:
         rows.append([data.findtext(tag).strip() for tag in XML_FIELDS.values()])
     header = [
         f"# {citation}",
-        f"# Converted from the SSDC Cosmic Ray Database export {xml_path.name} by tools/import_reference_data.py",
+        f"# Converted from the SSDC Cosmic Ray Database export {xml_path.name}"
+        " by tools/import_reference_data.py",
         "# energy in GeV (kinetic); flux and errors in (m^2 s sr GeV)^-1",
         ",".join(XML_FIELDS),
     ]
@@ -64,7 +67,9 @@ def convert_flux(xml_path: Path, out_path: Path, citation: str) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--reference", type=Path, default=Path("../shared/reference"))
     parser.add_argument("--resources", type=Path, default=Path("resources"))
     args = parser.parse_args()

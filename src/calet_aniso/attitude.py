@@ -59,7 +59,9 @@ def interpolate_attitude(
 
     after_mid = times >= mid[index]
     # Preferred pair brackets the time; otherwise extrapolate from the other neighbour.
-    use_next = np.where(after_mid, contiguous_next[index], ~contiguous_prev[index] & contiguous_next[index])
+    use_next = np.where(
+        after_mid, contiguous_next[index], ~contiguous_prev[index] & contiguous_next[index]
+    )
     use_prev = ~use_next & contiguous_prev[index]
     k0 = np.where(use_prev, index - 1, index)
     k1 = np.where(use_next, index + 1, index)

@@ -45,11 +45,14 @@ def check_config(config: dict) -> None:
     """Raise ConfigError for a configuration that passes the schema but cannot work."""
     thresholds = np.asarray(config["analysis"]["thresholds_gev"], dtype=float)
     if np.any(np.diff(thresholds) <= 0):
-        raise ConfigError("analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}")
+        raise ConfigError(
+            "analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}"
+        )
     if config["ingest"]["min_energy_gev"] > thresholds[0]:
         raise ConfigError(
             "ingest.min_energy_gev",
-            f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold {thresholds[0]} GeV",
+            f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold "
+            f"{thresholds[0]} GeV",
         )
     if not Path(config["response"]).is_file():
         raise ConfigError("response", f"file not found: {config['response']}")

@@ -40,7 +40,9 @@ ORBIT_COLUMNS: tuple[Column, ...] = (
     Column("ra_scx", "deg", "detector +x right ascension, ICRS", low=0.0, high=360.0),
     Column("dec_scx", "deg", "detector +x declination, ICRS", low=-90.0, high=90.0),
     Column("lat_geo", "deg", "sub-satellite latitude", required=False, low=-90.0, high=90.0),
-    Column("lon_geo", "deg", "sub-satellite east longitude", required=False, low=-180.0, high=360.0),
+    Column(
+        "lon_geo", "deg", "sub-satellite east longitude", required=False, low=-180.0, high=360.0
+    ),
     Column("alt_km", "km", "altitude above the Earth's surface", required=False, low=0.0),
 )
 
@@ -49,10 +51,18 @@ EVENT_COLUMNS: tuple[Column, ...] = (
     Column("energy", "GeV", "reconstructed energy"),
     Column("theta", "deg", "arrival direction: angle from detector +z", low=0.0, high=180.0),
     Column(
-        "phi", "deg", "arrival direction: azimuth from detector +x towards +y", low=-180.0, high=360.0
+        "phi",
+        "deg",
+        "arrival direction: azimuth from detector +x towards +y",
+        low=-180.0,
+        high=360.0,
     ),
-    Column("l", "deg", "galactic longitude reconstructed upstream", required=False, low=0.0, high=360.0),
-    Column("b", "deg", "galactic latitude reconstructed upstream", required=False, low=-90.0, high=90.0),
+    Column(
+        "l", "deg", "galactic longitude reconstructed upstream", required=False, low=0.0, high=360.0
+    ),
+    Column(
+        "b", "deg", "galactic latitude reconstructed upstream", required=False, low=-90.0, high=90.0
+    ),
 )
 
 #: Attitude axes must be orthogonal to this tolerance on |z . x| (about 0.06 degrees).

@@ -67,7 +67,9 @@ def attitude_matrices(
     return np.stack([x, y, z], axis=-1)
 
 
-def axes_dot(ra_z: np.ndarray, dec_z: np.ndarray, ra_x: np.ndarray, dec_x: np.ndarray) -> np.ndarray:
+def axes_dot(
+    ra_z: np.ndarray, dec_z: np.ndarray, ra_x: np.ndarray, dec_x: np.ndarray
+) -> np.ndarray:
     """z · x of the tabulated attitude axes (0 for orthogonal axes)."""
     return np.sum(unit_vector(ra_z, dec_z) * unit_vector(ra_x, dec_x), axis=-1)
 
@@ -91,8 +93,11 @@ def icrs_to_detector(rotation: np.ndarray, v_icrs: np.ndarray) -> np.ndarray:
 def icrs_to_galactic_matrix() -> np.ndarray:
     """The 3 × 3 rotation taking ICRS unit vectors to Galactic, as astropy computes it."""
     basis = SkyCoord(
-        x=[1.0, 0.0, 0.0], y=[0.0, 1.0, 0.0], z=[0.0, 0.0, 1.0],
-        frame="icrs", representation_type="cartesian",
+        x=[1.0, 0.0, 0.0],
+        y=[0.0, 1.0, 0.0],
+        z=[0.0, 0.0, 1.0],
+        frame="icrs",
+        representation_type="cartesian",
     )
     gal = basis.transform_to(Galactic())
     gal.representation_type = "cartesian"

@@ -30,7 +30,14 @@ from .timesys import TimeSystem
 from .validate import fail_where, validate_events, validate_orbit, validate_orbit_sequence
 
 NORMALISED_ORBIT_COLUMNS = column_names(ORBIT_COLUMNS)
-NORMALISED_EVENT_COLUMNS = [*column_names(EVENT_COLUMNS, required_only=True), "ra", "dec", "l", "b", "interval"]
+NORMALISED_EVENT_COLUMNS = [
+    *column_names(EVENT_COLUMNS, required_only=True),
+    "ra",
+    "dec",
+    "l",
+    "b",
+    "interval",
+]
 
 
 @dataclass
@@ -58,13 +65,17 @@ def read_orbit(paths: list[str]) -> tuple[pd.DataFrame, list[dict]]:
     return orbit, [{"path": p, "rows": len(f)} for p, f in parts]
 
 
-def event_directions(orbit: pd.DataFrame, events: pd.DataFrame, index: np.ndarray) -> dict[str, np.ndarray]:
+def event_directions(
+    orbit: pd.DataFrame, events: pd.DataFrame, index: np.ndarray
+) -> dict[str, np.ndarray]:
     """ICRS and Galactic directions (degrees) of events from detector angles and attitude."""
     axes = tuple(orbit[c].to_numpy() for c in ("ra_scz", "dec_scz", "ra_scx", "dec_scx"))
     rotation = interpolate_attitude(
         orbit["start"].to_numpy(), orbit["stop"].to_numpy(), axes, events["time"].to_numpy(), index
     )
-    v_icrs = detector_to_icrs(rotation, detector_vector(events["theta"].to_numpy(), events["phi"].to_numpy()))
+    v_icrs = detector_to_icrs(
+        rotation, detector_vector(events["theta"].to_numpy(), events["phi"].to_numpy())
+    )
     ra, dec = lonlat(v_icrs)
     gal_l, gal_b = icrs_to_galactic(ra, dec)
     return {"ra": ra, "dec": dec, "l": gal_l, "b": gal_b}
@@ -95,10 +106,12 @@ def read_events(
                 unit_vector(directions["l"], directions["b"]),
             )
             fail_where(
-                path, sep > lb_tolerance_deg,
-                f"(l, b) disagrees with the direction from (theta, phi) and the attitude by more than "
-                f"{lb_tolerance_deg} deg (separation in deg shown as value)",
-                column="l", values=sep,
+                path,
+                sep > lb_tolerance_deg,
+                "(l, b) disagrees with the direction from (theta, phi) and the attitude by "
+                f"more than {lb_tolerance_deg} deg (separation in deg shown as value)",
+                column="l",
+                values=sep,
             )
             max_sep = max(max_sep, float(sep.max()))
             checked += len(frame)
@@ -112,7 +125,11 @@ def read_events(
         files.append({"path": str(path), "rows_in": len(frame), "rows_out": int(keep.sum())})
     events = pd.concat(frames, ignore_index=True)
     events = events.sort_values("time", kind="mergesort", ignore_index=True)
-    lb_check = {"rows_checked": checked, "max_separation_deg": max_sep, "tolerance_deg": lb_tolerance_deg}
+    lb_check = {
+        "rows_checked": checked,
+        "max_separation_deg": max_sep,
+        "tolerance_deg": lb_tolerance_deg,
+    }
     return events[NORMALISED_EVENT_COLUMNS], files, {"cuts": cuts, "lb_check": lb_check}
 
 
@@ -163,13 +180,16 @@ def ingest(
             "cuts": extra["cuts"],
             "lb_check": extra["lb_check"],
             "energy_range_gev": [float(events["energy"].min()), float(events["energy"].max())]
-            if len(events) else [None, None],
+            if len(events)
+            else [None, None],
         },
     }
     return IngestResult(orbit=orbit, events=events, report=report)
 
 
-def write_ingest(result: IngestResult, orbit_path: str | Path, events_path: str | Path, report_path: str | Path) -> None:
+def write_ingest(
+    result: IngestResult, orbit_path: str | Path, events_path: str | Path, report_path: str | Path
+) -> None:
     """Write the normalised tables and report; each file appears whole or not at all."""
     import json
 

@@ -32,11 +32,17 @@ class LiveTimeModel:
         """Whether the sub-satellite point is inside the SAA ellipse."""
         dlon = (np.asarray(lon_deg) - self.saa_lon_deg + 180.0) % 360.0 - 180.0
         dlat = np.asarray(lat_deg) - self.saa_lat_deg
-        return (dlon / self.saa_half_width_lon_deg) ** 2 + (dlat / self.saa_half_width_lat_deg) ** 2 <= 1.0
+        return (dlon / self.saa_half_width_lon_deg) ** 2 + (
+            dlat / self.saa_half_width_lat_deg
+        ) ** 2 <= 1.0
 
-    def live_fraction(self, lat_deg: np.ndarray, lon_deg: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    def live_fraction(
+        self, lat_deg: np.ndarray, lon_deg: np.ndarray, rng: np.random.Generator
+    ) -> np.ndarray:
         """Live-time fraction of each interval, in [0, 1]."""
-        dead = self.dead_base + self.dead_polar * (np.abs(lat_deg) / self.polar_reference_lat_deg) ** 4
+        dead = (
+            self.dead_base + self.dead_polar * (np.abs(lat_deg) / self.polar_reference_lat_deg) ** 4
+        )
         dead = dead + self.jitter * rng.standard_normal(len(dead))
         live = np.clip(1.0 - dead, 0.0, 1.0)
         return np.where(self.in_saa(lat_deg, lon_deg), 0.0, live)

@@ -27,7 +27,11 @@ TT_MINUS_UTC_S = 69.184  # TT - UTC in 2017-2024 (32.184 s + 37 leap seconds); u
 
 def read_tle_file(path: str | Path) -> list[tuple[str, str]]:
     """Pairs of TLE lines in a text file ('#' comment lines ignored)."""
-    lines = [ln.rstrip() for ln in Path(path).read_text().splitlines() if ln.strip() and not ln.startswith("#")]
+    lines = [
+        ln.rstrip()
+        for ln in Path(path).read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     pairs = []
     for first, second in zip(lines[::2], lines[1::2], strict=False):
         if not (first.startswith("1 ") and second.startswith("2 ")):
@@ -95,13 +99,30 @@ class CircularOrbit:
         cos_o, sin_o = np.cos(raan), np.sin(raan)
         cos_u, sin_u = np.cos(arglat), np.sin(arglat)
         zenith = np.stack(
-            [cos_o * cos_u - sin_o * cos_i * sin_u, sin_o * cos_u + cos_o * cos_i * sin_u, sin_i * sin_u], axis=-1
+            [
+                cos_o * cos_u - sin_o * cos_i * sin_u,
+                sin_o * cos_u + cos_o * cos_i * sin_u,
+                sin_i * sin_u,
+            ],
+            axis=-1,
         )
         # d(zenith)/dt = u' d/du + Ω' d/dΩ: the inertial velocity direction.
-        d_du = np.stack([-cos_o * sin_u - sin_o * cos_i * cos_u, -sin_o * sin_u + cos_o * cos_i * cos_u,
-                         sin_i * cos_u], axis=-1)
-        d_draan = np.stack([-sin_o * cos_u - cos_o * cos_i * sin_u, cos_o * cos_u - sin_o * cos_i * sin_u,
-                            np.zeros_like(cos_u)], axis=-1)
+        d_du = np.stack(
+            [
+                -cos_o * sin_u - sin_o * cos_i * cos_u,
+                -sin_o * sin_u + cos_o * cos_i * cos_u,
+                sin_i * cos_u,
+            ],
+            axis=-1,
+        )
+        d_draan = np.stack(
+            [
+                -sin_o * cos_u - cos_o * cos_i * sin_u,
+                cos_o * cos_u - sin_o * cos_i * sin_u,
+                np.zeros_like(cos_u),
+            ],
+            axis=-1,
+        )
         velocity = self.arglat_rate * d_du + self.raan_rate * d_draan
         velocity -= np.sum(velocity * zenith, axis=-1, keepdims=True) * zenith
         velocity /= np.linalg.norm(velocity, axis=-1, keepdims=True)

@@ -47,7 +47,9 @@ class Response:
     def node_weights(self, energy_gev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lower node index and weight of the upper node for each energy (log-linear)."""
         log_nodes = np.log(self.energies_gev)
-        log_e = np.clip(np.log(np.asarray(energy_gev, dtype=np.float64)), log_nodes[0], log_nodes[-1])
+        log_e = np.clip(
+            np.log(np.asarray(energy_gev, dtype=np.float64)), log_nodes[0], log_nodes[-1]
+        )
         lower = np.clip(np.searchsorted(log_nodes, log_e, side="right") - 1, 0, len(log_nodes) - 2)
         upper_weight = (log_e - log_nodes[lower]) / (log_nodes[lower + 1] - log_nodes[lower])
         return lower, upper_weight
@@ -70,7 +72,12 @@ def write_response(response: Response, path: str | Path) -> None:
     """Write a response to FITS (format in the module docstring)."""
     nside = response.nside
     cols = [
-        fits.Column(name=f"AEFF_{i:02d}", format="E", unit="m2", array=response.aeff_m2[i].astype(np.float32))
+        fits.Column(
+            name=f"AEFF_{i:02d}",
+            format="E",
+            unit="m2",
+            array=response.aeff_m2[i].astype(np.float32),
+        )
         for i in range(len(response.energies_gev))
     ]
     maps = fits.BinTableHDU.from_columns(cols, name="EFFECTIVE_AREA")
@@ -84,7 +91,8 @@ def write_response(response: Response, path: str | Path) -> None:
     header["FRAME"] = ("DETECTOR", "theta from +z (boresight), phi from +x to +y")
     header["BUNIT"] = ("m2", "effective area incl. selection efficiency")
     energies = fits.BinTableHDU.from_columns(
-        [fits.Column(name="ENERGY", format="D", unit="GeV", array=response.energies_gev)], name="ENERGIES"
+        [fits.Column(name="ENERGY", format="D", unit="GeV", array=response.energies_gev)],
+        name="ENERGIES",
     )
     primary = fits.PrimaryHDU()
     for i, line in enumerate(_wrap(response.description)):
@@ -111,16 +119,18 @@ def read_response(path: str | Path) -> Response:
             table = hdul["EFFECTIVE_AREA"]
             energies = np.asarray(hdul["ENERGIES"].data["ENERGY"], dtype=np.float64)
             ordering = str(table.header.get("ORDERING", "RING")).upper()
-            maps = np.array([np.asarray(table.data[c.name], dtype=np.float64) for c in table.columns])
-            description = " ".join(
-                str(v) for k, v in primary_comments(hdul[0].header)
+            maps = np.array(
+                [np.asarray(table.data[c.name], dtype=np.float64) for c in table.columns]
             )
+            description = " ".join(str(v) for k, v in primary_comments(hdul[0].header))
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(path, f"cannot read the instrument response ({exc})") from exc
     if len(energies) != len(maps):
         raise InputError(path, f"{len(maps)} effective-area maps but {len(energies)} node energies")
     if len(energies) < 2 or np.any(np.diff(energies) <= 0):
-        raise InputError(path, "node energies must be at least two and strictly increasing", column="ENERGY")
+        raise InputError(
+            path, "node energies must be at least two and strictly increasing", column="ENERGY"
+        )
     if ordering == "NESTED":
         maps = np.array([hp.reorder(m, n2r=True) for m in maps])
     if not np.all(np.isfinite(maps)) or np.any(maps < 0):

@@ -39,8 +39,11 @@ def _overlap(shift: np.ndarray, top: float, bottom: float) -> np.ndarray:
 
 
 def geometric_area_m2(
-    theta_rad: np.ndarray, phi_rad: np.ndarray, separation_m: float,
-    top_m: float = CHD_SIDE_M, bottom_m: float = TASC_SIDE_M,
+    theta_rad: np.ndarray,
+    phi_rad: np.ndarray,
+    separation_m: float,
+    top_m: float = CHD_SIDE_M,
+    bottom_m: float = TASC_SIDE_M,
 ) -> np.ndarray:
     """Geometric effective area (m²) of the two-square telescope for arrival directions."""
     theta_rad = np.asarray(theta_rad)
@@ -77,19 +80,29 @@ class Efficiency:
 
     def plateau(self, energy_gev: np.ndarray) -> np.ndarray:
         """Efficiency at normal incidence."""
-        return self.plateau_high - self.plateau_drop / (1.0 + (np.asarray(energy_gev) / self.plateau_scale_gev) ** 2)
+        return self.plateau_high - self.plateau_drop / (
+            1.0 + (np.asarray(energy_gev) / self.plateau_scale_gev) ** 2
+        )
 
     def inclination_slope(self, energy_gev: np.ndarray) -> np.ndarray:
         """k(E): relative loss at grazing incidence."""
-        x = np.log(np.asarray(energy_gev) / self.k_start_gev) / np.log(self.k_stop_gev / self.k_start_gev)
+        x = np.log(np.asarray(energy_gev) / self.k_start_gev) / np.log(
+            self.k_stop_gev / self.k_start_gev
+        )
         return self.k_low + (self.k_high - self.k_low) * np.clip(x, 0.0, 1.0)
 
     def __call__(self, energy_gev: float, theta_rad: np.ndarray) -> np.ndarray:
-        return self.plateau(energy_gev) * (1.0 - self.inclination_slope(energy_gev) * np.sin(theta_rad) ** 2)
+        return self.plateau(energy_gev) * (
+            1.0 - self.inclination_slope(energy_gev) * np.sin(theta_rad) ** 2
+        )
 
 
 def effective_area_maps(
-    energies_gev: np.ndarray, nside: int, separation_m: float, efficiency: Efficiency, supersample: int = 4
+    energies_gev: np.ndarray,
+    nside: int,
+    separation_m: float,
+    efficiency: Efficiency,
+    supersample: int = 4,
 ) -> np.ndarray:
     """Detector-frame effective-area maps (n_energies, npix) in m², RING ordering.
 

@@ -71,7 +71,10 @@ class SimulationSettings:
 
 
 def simulate_orbit_table(
-    settings: SimulationSettings, orbit: CircularOrbit, time_system: TimeSystem, rng: np.random.Generator
+    settings: SimulationSettings,
+    orbit: CircularOrbit,
+    time_system: TimeSystem,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """Orbit/live-time table: contiguous intervals of ``cadence_s`` over the period."""
     t0 = time_system.to_seconds(settings.start_utc)
@@ -89,9 +92,16 @@ def simulate_orbit_table(
     ra_x, dec_x = lonlat(velocity)
     return pd.DataFrame(
         {
-            "start": start, "stop": stop, "livetime": live,
-            "ra_scz": ra_z, "dec_scz": dec_z, "ra_scx": ra_x, "dec_scx": dec_x,
-            "lat_geo": lat, "lon_geo": lon, "alt_km": np.full(n, orbit.altitude_km),
+            "start": start,
+            "stop": stop,
+            "livetime": live,
+            "ra_scz": ra_z,
+            "dec_scz": dec_z,
+            "ra_scx": ra_x,
+            "dec_scx": dec_x,
+            "lat_geo": lat,
+            "lon_geo": lon,
+            "alt_km": np.full(n, orbit.altitude_km),
         }
     )
 
@@ -101,7 +111,9 @@ def energy_grid(settings: SimulationSettings, n: int = 4000) -> np.ndarray:
     return np.geomspace(settings.min_energy_gev, settings.max_energy_gev, n)
 
 
-def expected_event_rate(flux: InterpolatedFlux, response: Response, energies: np.ndarray) -> tuple[float, np.ndarray]:
+def expected_event_rate(
+    flux: InterpolatedFlux, response: Response, energies: np.ndarray
+) -> tuple[float, np.ndarray]:
     """Event rate per live second (1/s) and its cumulative distribution on ``energies``.
 
     rate = ∫ flux(E) · acceptance(E) dE, integrated with the trapezoid rule in ln E.
@@ -112,7 +124,9 @@ def expected_event_rate(flux: InterpolatedFlux, response: Response, energies: np
     return float(cumulative[-1]), cumulative / cumulative[-1]
 
 
-def sample_energies(energies: np.ndarray, cdf: np.ndarray, rng: np.random.Generator, n: int) -> np.ndarray:
+def sample_energies(
+    energies: np.ndarray, cdf: np.ndarray, rng: np.random.Generator, n: int
+) -> np.ndarray:
     """Energies (GeV) drawn by inverting the tabulated CDF (log-linear within a step)."""
     return np.exp(np.interp(rng.random(n), cdf, np.log(energies)))
 
@@ -203,7 +217,11 @@ def simulate_events(
         "expected_isotropic_events": expected,
         "generated_events": int(n_gen),
         "written_events": len(events),
-        "dipole": {"amplitude": amplitude, "l_deg": settings.dipole.l_deg, "b_deg": settings.dipole.b_deg},
+        "dipole": {
+            "amplitude": amplitude,
+            "l_deg": settings.dipole.l_deg,
+            "b_deg": settings.dipole.b_deg,
+        },
     }
     return events, truth
 
@@ -217,7 +235,9 @@ def simulate_observation(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
     """Orbit table, event list and truth summary for one simulated period."""
     live_seed, event_seed = np.random.SeedSequence(settings.seed).spawn(2)
-    orbit_table = simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(live_seed))
+    orbit_table = simulate_orbit_table(
+        settings, orbit, time_system, np.random.default_rng(live_seed)
+    )
     events, truth = simulate_events(
         settings, orbit_table, orbit, time_system, response, flux, np.random.default_rng(event_seed)
     )
@@ -227,8 +247,7 @@ def simulate_observation(
         "node_rate_deg_per_day": float(np.degrees(orbit.raan_rate) * 86400.0),
         "altitude_km": orbit.altitude_km,
         "tle_epoch_utc": Time(orbit.epoch_jd_utc, format="jd", scale="utc").isot,
-        "livetime_fraction": truth["total_livetime_s"] / float(
-            (orbit_table["stop"] - orbit_table["start"]).sum()
-        ),
+        "livetime_fraction": truth["total_livetime_s"]
+        / float((orbit_table["stop"] - orbit_table["start"]).sum()),
     }
     return orbit_table, events, truth

@@ -15,8 +15,14 @@ import numpy as np
 import pandas as pd
 
 FLUX_COLUMNS = (
-    "energy_gev", "energy_low_gev", "energy_high_gev", "flux",
-    "stat_err_low", "stat_err_high", "sys_err_low", "sys_err_high",
+    "energy_gev",
+    "energy_low_gev",
+    "energy_high_gev",
+    "flux",
+    "stat_err_low",
+    "stat_err_high",
+    "sys_err_low",
+    "sys_err_high",
 )
 
 

@@ -52,7 +52,9 @@ def _read_parquet(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | No
         table = pq.read_table(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise InputError(path, f"truncated or corrupt Parquet file ({exc})") from exc
-    columns = {name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names}
+    columns = {
+        name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
+    }
     return columns, dict.fromkeys(columns)
 
 
@@ -71,7 +73,9 @@ def _read_fits(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]
                 for col in hdu.columns:
                     values = np.asarray(data[col.name])
                     if values.ndim != 1:
-                        raise InputError(path, "vector-valued column is not allowed", column=col.name)
+                        raise InputError(
+                            path, "vector-valued column is not allowed", column=col.name
+                        )
                     columns[col.name] = values.astype(values.dtype.newbyteorder("="))
                     units[col.name] = col.unit
     except InputError:
@@ -125,7 +129,8 @@ def _unit_factor(path: Path, column: Column, unit: str | None) -> float:
         return float(u.Unit(unit.strip()).to(column.unit))
     except (ValueError, u.UnitConversionError) as exc:
         raise InputError(
-            path, f"unit '{unit}' cannot be converted to the contract unit '{column.unit}'",
+            path,
+            f"unit '{unit}' cannot be converted to the contract unit '{column.unit}'",
             column=column.name,
         ) from exc
 
@@ -159,7 +164,9 @@ def read_contract_table(path: str | Path, contract: tuple[Column, ...]) -> pd.Da
     for name in raw:
         key = name.lower()
         if key in by_lower:
-            raise InputError(path, f"duplicate column (as '{by_lower[key]}' and '{name}')", column=key)
+            raise InputError(
+                path, f"duplicate column (as '{by_lower[key]}' and '{name}')", column=key
+            )
         by_lower[key] = name
     missing = [c.name for c in contract if c.required and c.name not in by_lower]
     if missing:
@@ -206,7 +213,9 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, 
         if dtype.kind == "b":
             arrow_type = pa.bool_()
         fields.append(pa.field(name, arrow_type, nullable=False))
-    schema = pa.schema(fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()})
+    schema = pa.schema(
+        fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()}
+    )
     table = pa.Table.from_arrays(
         [pa.array(frame[name].to_numpy()) for name in frame.columns], schema=schema
     )
@@ -236,7 +245,12 @@ def write_contract_table(
             write_parquet(frame, tmp, {"contract": kind, "units": units})
         elif fmt == "fits":
             cols = [
-                fits.Column(name=name.upper(), format="D", unit=units.get(name), array=frame[name].to_numpy())
+                fits.Column(
+                    name=name.upper(),
+                    format="D",
+                    unit=units.get(name),
+                    array=frame[name].to_numpy(),
+                )
                 for name in frame.columns
             ]
             hdu = fits.BinTableHDU.from_columns(cols, name=FITS_EXTNAMES[kind])

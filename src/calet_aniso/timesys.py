@@ -34,7 +34,9 @@ class TimeSystem:
         epoch = self.epoch_time
         seconds = np.asarray(seconds, dtype=np.float64)
         days, frac = np.divmod(seconds, SECONDS_PER_DAY)
-        return Time(epoch.jd1 + days, epoch.jd2 + frac / SECONDS_PER_DAY, format="jd", scale=self.scale)
+        return Time(
+            epoch.jd1 + days, epoch.jd2 + frac / SECONDS_PER_DAY, format="jd", scale=self.scale
+        )
 
     def to_seconds(self, time: Time | str) -> np.ndarray | float:
         """Convert astropy Time (or an ISO string, read as UTC) to seconds since the epoch."""

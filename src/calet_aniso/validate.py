@@ -6,6 +6,7 @@ and the first failing row, so one run reports one clear, actionable problem.
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,12 @@ from .frames import axes_dot, is_orthogonal
 
 
 def fail_where(
-    path: str | Path, bad: np.ndarray, problem: str, *, column: str | None, values: np.ndarray | None = None,
+    path: str | Path,
+    bad: np.ndarray,
+    problem: str,
+    *,
+    column: str | None,
+    values: np.ndarray | None = None,
     rows: np.ndarray | None = None,
 ) -> None:
     """Raise InputError if any ``bad`` is True, naming count and first bad row.
@@ -29,7 +35,13 @@ def fail_where(
     if not bad.any():
         return
     first = int(np.flatnonzero(bad)[0])
-    value = None if values is None else values[first].item() if hasattr(values[first], "item") else values[first]
+    value = (
+        None
+        if values is None
+        else values[first].item()
+        if hasattr(values[first], "item")
+        else values[first]
+    )
     raise InputError(
         path,
         problem,
@@ -46,16 +58,24 @@ def check_columns(path: str | Path, frame: pd.DataFrame, contract: tuple[Column,
         if column.name not in frame:
             continue
         values = frame[column.name].to_numpy()
-        fail_where(path, ~np.isfinite(values), "NaN or infinite value", column=column.name, values=values)
+        fail_where(
+            path, ~np.isfinite(values), "NaN or infinite value", column=column.name, values=values
+        )
         if column.low is not None:
             fail_where(
-                path, values < column.low, f"value below the allowed minimum {column.low} {column.unit}",
-                column=column.name, values=values,
+                path,
+                values < column.low,
+                f"value below the allowed minimum {column.low} {column.unit}",
+                column=column.name,
+                values=values,
             )
         if column.high is not None:
             fail_where(
-                path, values > column.high, f"value above the allowed maximum {column.high} {column.unit}",
-                column=column.name, values=values,
+                path,
+                values > column.high,
+                f"value above the allowed maximum {column.high} {column.unit}",
+                column=column.name,
+                values=values,
             )
 
 
@@ -67,8 +87,11 @@ def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
     live = frame["livetime"].to_numpy()
     fail_where(path, stop <= start, "interval with stop <= start", column="stop", values=stop)
     fail_where(
-        path, live > (stop - start) + LIVETIME_SLACK_S, "live time exceeds the interval length stop - start",
-        column="livetime", values=live,
+        path,
+        live > (stop - start) + LIVETIME_SLACK_S,
+        "live time exceeds the interval length stop - start",
+        column="livetime",
+        values=live,
     )
     order = np.zeros(len(start), dtype=bool)
     order[1:] = start[1:] < start[:-1]
@@ -77,22 +100,28 @@ def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
     overlap[1:] = start[1:] < stop[:-1] - LIVETIME_SLACK_S
     fail_where(path, overlap, "interval overlaps the previous one", column="start", values=start)
     dot = axes_dot(
-        frame["ra_scz"].to_numpy(), frame["dec_scz"].to_numpy(),
-        frame["ra_scx"].to_numpy(), frame["dec_scx"].to_numpy(),
+        frame["ra_scz"].to_numpy(),
+        frame["dec_scz"].to_numpy(),
+        frame["ra_scx"].to_numpy(),
+        frame["dec_scx"].to_numpy(),
     )
     fail_where(
-        path, ~is_orthogonal(dot), "attitude axes +z and +x not orthogonal (|z.x| shown as value)",
-        column="ra_scx", values=np.abs(dot),
+        path,
+        ~is_orthogonal(dot),
+        "attitude axes +z and +x not orthogonal (|z.x| shown as value)",
+        column="ra_scx",
+        values=np.abs(dot),
     )
 
 
 def validate_orbit_sequence(parts: list[tuple[str, pd.DataFrame]]) -> None:
     """Check that several orbit files, in order, neither overlap nor go back in time."""
-    for (path_a, a), (path_b, b) in zip(parts[:-1], parts[1:], strict=True):
+    for (path_a, a), (path_b, b) in pairwise(parts):
         if b["start"].iloc[0] < a["stop"].iloc[-1] - LIVETIME_SLACK_S:
             raise InputError(
                 path_b,
-                f"first interval overlaps the coverage of {path_a} (which stops at {a['stop'].iloc[-1]})",
+                f"first interval overlaps the coverage of {path_a} "
+                f"(which stops at {a['stop'].iloc[-1]})",
                 column="start",
                 count=1,
                 first_row=0,
@@ -120,8 +149,14 @@ def validate_events(
         raise InputError(path, f"column '{present}' given without '{missing}'", column=missing)
     times = frame["time"].to_numpy()
     index = interval_index(start, stop, times)
-    fail_where(path, index < 0, "event time outside the orbit coverage", column="time", values=times)
     fail_where(
-        path, livetime[index] <= 0, "event time in an interval with zero live time", column="time", values=times
+        path, index < 0, "event time outside the orbit coverage", column="time", values=times
+    )
+    fail_where(
+        path,
+        livetime[index] <= 0,
+        "event time in an interval with zero live time",
+        column="time",
+        values=times,
     )
     return index

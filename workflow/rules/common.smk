@@ -1,20 +1,14 @@
 """Config validation, path helpers and input functions shared by all stages."""
 
-import os
 import sys
 from pathlib import Path
 
 from snakemake.utils import validate
 
-SRC = str(Path(workflow.basedir) / "src")
-# Rule scripts import the calet_aniso package from src/ also in conda or cluster jobs.
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (SRC, os.environ.get("PYTHONPATH", "")) if p
-)
-sys.path.insert(0, SRC)
+# The workflow itself imports the package at parse time; rule scripts do likewise.
+sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
 from calet_aniso.config import check_config, expand_globs  # noqa: E402
-
 
 validate(config, str(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
 check_config(config)

@@ -9,17 +9,17 @@ rule ingest:
         orbit=f"{RESULTS}/ingest/orbit.parquet",
         events=f"{RESULTS}/ingest/events.parquet",
         report=f"{RESULTS}/ingest/ingest_report.json",
-    params:
-        config=config,
     log:
         f"{LOGS}/ingest.log",
     benchmark:
         f"{BENCH}/ingest.tsv"
+    conda:
+        "../../envs/calet.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=20,
-    conda:
-        "../../envs/calet.yaml"
+    params:
+        config=config,
     script:
         "../../scripts/ingest.py"

@@ -10,17 +10,17 @@ rule simulate_observation:
         orbit=f"{RESULTS}/raw/orbit.{SIM_EXT}",
         events=f"{RESULTS}/raw/events.{SIM_EXT}",
         truth=f"{RESULTS}/raw/simulation_truth.json",
-    params:
-        config=config,
     log:
         f"{LOGS}/simulate_observation.log",
     benchmark:
         f"{BENCH}/simulate_observation.tsv"
+    conda:
+        "../../envs/calet.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=30,
-    conda:
-        "../../envs/calet.yaml"
+    params:
+        config=config,
     script:
         "../../scripts/simulate_observation.py"

@@ -1,0 +1,58 @@
+"""The shipped CALET-like response: acceptance, field of view, analytic limits, file format."""
+
+import healpy as hp
+import numpy as np
+import pytest
+
+from calet_aniso.errors import InputError
+from calet_aniso.response import Response, read_response, write_response
+from calet_aniso.response_model import TASC_SIDE_M, geometric_area_m2
+
+
+def test_acceptance_and_field_of_view(response):
+    acceptance = response.acceptance_m2sr()
+    above_100 = response.energies_gev >= 100
+    assert np.all((acceptance[above_100] > 0.07) & (acceptance[above_100] < 0.13))
+    # Mild energy dependence: within 15 % over the whole range.
+    assert acceptance.max() / acceptance.min() < 1.15
+    theta, _ = hp.pix2ang(response.nside, np.arange(hp.nside2npix(response.nside)))
+    for aeff in response.aeff_m2:
+        order = np.argsort(theta)
+        contained = np.cumsum(aeff[order]) / aeff.sum()
+        theta95 = np.degrees(theta[order][np.searchsorted(contained, 0.95)])
+        assert 40 < theta95 < 50, theta95
+        assert np.all(aeff[theta > np.radians(65)] == 0)
+
+
+def test_on_axis_area_is_the_calorimeter_area():
+    """At normal incidence the overlap is the smaller (TASC) square."""
+    assert geometric_area_m2(np.array([0.0]), np.array([0.0]), 0.3)[0] == pytest.approx(
+        TASC_SIDE_M**2
+    )
+    # Beyond the geometric cut-off along +x nothing is accepted.
+    cut = np.arctan((0.450 + 0.326) / 2 / 0.3)
+    assert geometric_area_m2(np.array([cut + 1e-6]), np.array([0.0]), 0.3)[0] == 0.0
+
+
+def test_energy_interpolation_is_log_linear(response):
+    e0, e1 = response.energies_gev[3:5]
+    middle = np.sqrt(e0 * e1)
+    weights = response.node_weight_matrix(np.array([middle, e0, 1.0, 1e6]))
+    np.testing.assert_allclose(weights[0, 3:5], [0.5, 0.5])
+    assert weights[1, 3] == 1.0
+    assert weights[2, 0] == 1.0 and weights[3, -1] == 1.0  # held at the end nodes
+
+
+def test_response_file_round_trip(tmp_path, response):
+    write_response(response, tmp_path / "r.fits")
+    again = read_response(tmp_path / "r.fits")
+    np.testing.assert_allclose(again.aeff_m2, response.aeff_m2, rtol=1e-7)
+    np.testing.assert_array_equal(again.energies_gev, response.energies_gev)
+    assert "NOT THE CALET RESPONSE" in response.description
+
+
+def test_bad_response_file(tmp_path):
+    bad = Response(energies_gev=np.array([10.0, 5.0]), aeff_m2=np.ones((2, 12)))
+    write_response(bad, tmp_path / "bad.fits")
+    with pytest.raises(InputError, match="strictly increasing"):
+        read_response(tmp_path / "bad.fits")

@@ -1,0 +1,81 @@
+"""Readers for Parquet, FITS and CSV give identical normalised tables."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from astropy.io import fits
+
+from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.errors import InputError
+from calet_aniso.ingest import ingest
+from calet_aniso.tables import read_contract_table, write_contract_table
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "fits", "csv"])
+def test_contract_round_trip(tmp_path, small_observation, fmt):
+    orbit, events, _, _ = small_observation
+    for frame, contract, kind in (
+        (orbit, ORBIT_COLUMNS, "orbit"),
+        (events, EVENT_COLUMNS, "events"),
+    ):
+        path = tmp_path / f"{kind}.{fmt}"
+        write_contract_table(frame, path, contract, kind)
+        pd.testing.assert_frame_equal(read_contract_table(path, contract), frame, check_exact=True)
+
+
+def test_three_formats_give_identical_normalised_tables(tmp_path, small_observation, time_system):
+    orbit, events, _, _ = small_observation
+    results = {}
+    for fmt in ("parquet", "fits", "csv"):
+        write_contract_table(orbit, tmp_path / f"orbit.{fmt}", ORBIT_COLUMNS, "orbit")
+        write_contract_table(events, tmp_path / f"events.{fmt}", EVENT_COLUMNS, "events")
+        results[fmt] = ingest(
+            [str(tmp_path / f"orbit.{fmt}")],
+            [str(tmp_path / f"events.{fmt}")],
+            time_system,
+            min_energy_gev=30.0,
+            lb_tolerance_deg=0.1,
+        )
+    for fmt in ("fits", "csv"):
+        pd.testing.assert_frame_equal(
+            results[fmt].orbit, results["parquet"].orbit, check_exact=True
+        )
+        pd.testing.assert_frame_equal(
+            results[fmt].events, results["parquet"].events, check_exact=True
+        )
+    assert len(results["csv"].events) > 1000
+
+
+def test_column_names_are_case_insensitive_and_extra_columns_dropped(tmp_path, small_observation):
+    orbit = small_observation[0].head(50)
+    renamed = orbit.rename(columns={"start": "START", "livetime": "LiveTime"}).assign(EXTRA=1.0)
+    renamed.to_csv(tmp_path / "orbit.csv", index=False)
+    got = read_contract_table(tmp_path / "orbit.csv", ORBIT_COLUMNS)
+    pd.testing.assert_frame_equal(got, orbit.reset_index(drop=True))
+
+
+def test_fits_units_are_converted(tmp_path, small_observation):
+    """A Fermi FT1-like file with energies in MeV is converted to the contract's GeV."""
+    events = small_observation[1].head(20)
+    cols = [fits.Column(name=n.upper(), format="D", array=events[n].to_numpy()) for n in events]
+    cols[1] = fits.Column(
+        name="ENERGY", format="D", unit="MeV", array=events["energy"].to_numpy() * 1e3
+    )
+    fits.BinTableHDU.from_columns(cols, name="EVENTS").writeto(tmp_path / "ft1.fits")
+    got = read_contract_table(tmp_path / "ft1.fits", EVENT_COLUMNS)
+    np.testing.assert_allclose(got["energy"], events["energy"], rtol=1e-15)
+
+
+def test_fits_unconvertible_unit_is_an_error(tmp_path, small_observation):
+    events = small_observation[1].head(5)
+    cols = [
+        fits.Column(
+            name=n, format="D", unit="m" if n == "energy" else None, array=events[n].to_numpy()
+        )
+        for n in events
+    ]
+    fits.BinTableHDU.from_columns(cols).writeto(tmp_path / "bad_unit.fits")
+    with pytest.raises(
+        InputError, match=r"bad_unit\.fits: column 'energy': unit 'm' cannot be converted"
+    ):
+        read_contract_table(tmp_path / "bad_unit.fits", EVENT_COLUMNS)

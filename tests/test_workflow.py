@@ -1,0 +1,165 @@
+"""The real Snakefile: lint, dry run, bad config, end-to-end runs, a user-defined data period."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import REPO, sha256
+
+from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.tables import write_contract_table
+
+SMALL = REPO / "tests/configs/small.yaml"
+
+
+def snakemake(*args: str, check: bool = True, timeout: int = 1200) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
+        )
+    return proc
+
+
+def clean(period: str) -> None:
+    shutil.rmtree(REPO / "results" / period, ignore_errors=True)
+
+
+def test_lint_is_clean():
+    proc = snakemake("--lint", check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_dry_run_of_the_whole_default_dag():
+    proc = snakemake("-n")
+    for rule in ("simulate_observation", "ingest", "all"):
+        assert rule in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ({"analysis": {"thresholds_gev": [250, 125]}}, "analysis.thresholds_gev"),
+        ({"analysis": {"nside": 63}}, "nside"),
+        ({"response": "resources/response/missing.fits"}, "response"),
+        (
+            {"data": {"source": "files", "orbit": ["/nonexistent/*.fits"], "events": ["x.csv"]}},
+            "data.orbit",
+        ),
+        ({"simulation": {"cadence_s": -1}}, "cadence_s"),
+        ({"unknown_key": 1}, "unknown_key"),
+    ],
+)
+def test_bad_config_stops_before_any_job(tmp_path, override, key):
+    cfg = {"period": "test_badcfg", **override}
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    proc = snakemake("--configfile", str(path), check=False)
+    assert proc.returncode != 0
+    assert key in proc.stdout + proc.stderr
+    assert not (REPO / "results/test_badcfg").exists()
+
+
+@pytest.fixture(scope="module")
+def small_run():
+    clean("test_small")
+    snakemake("--configfile", str(SMALL))
+    yield REPO / "results/test_small"
+    clean("test_small")
+
+
+def test_end_to_end_small_config(small_run):
+    report = json.loads((small_run / "ingest/ingest_report.json").read_text())
+    truth = json.loads((small_run / "raw/simulation_truth.json").read_text())
+    assert report["events"]["rows_in"] == truth["written_events"]
+    assert (
+        report["events"]["rows_out"] + report["events"]["cuts"]["energy_below_min"]
+        == truth["written_events"]
+    )
+    assert report["orbit"]["rows_out"] == 3 * 1440
+    assert abs(report["orbit"]["livetime_fraction"] - 0.84) < 0.03
+    events = pd.read_parquet(small_run / "ingest/events.parquet")
+    assert events["energy"].min() >= 20.0
+    assert report["events"]["lb_check"]["max_separation_deg"] < 1e-3
+
+
+def test_rerun_gives_identical_bytes(small_run, tmp_path):
+    first = {p.name: sha256(p) for p in (small_run / "ingest").iterdir()}
+    first.update({p.name: sha256(p) for p in (small_run / "raw").iterdir()})
+    snakemake("--configfile", str(SMALL), "--forceall")
+    again = {p.name: sha256(p) for p in (small_run / "ingest").iterdir()}
+    again.update({p.name: sha256(p) for p in (small_run / "raw").iterdir()})
+    assert first == again
+
+
+def write_user_period(tmp_path: Path, small_observation, *, break_events: bool = False) -> Path:
+    """A new data period: files in a folder of the user's and one YAML pointing at them."""
+    orbit, events, _, _ = small_observation
+    data = tmp_path / "calet_data"
+    half = len(orbit) // 2
+    write_contract_table(
+        orbit.iloc[:half], data / "orbit/orbit_2016_03_01.fits", ORBIT_COLUMNS, "orbit"
+    )
+    write_contract_table(
+        orbit.iloc[half:], data / "orbit/orbit_2016_03_02.fits", ORBIT_COLUMNS, "orbit"
+    )
+    events = events.copy()
+    if break_events:
+        events.loc[events.index[10], "energy"] = -1.0
+    write_contract_table(events, data / "events/events.csv", EVENT_COLUMNS, "events")
+    period = "test_user_period_bad" if break_events else "test_user_period"
+    cfg = {
+        "period": period,
+        "data": {
+            "source": "files",
+            "orbit": [str(data / "orbit/*.fits")],
+            "events": [str(data / "events/*.csv")],
+        },
+        "ingest": {"min_energy_gev": 30},
+        "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16},
+    }
+    path = tmp_path / f"{period}.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    return path
+
+
+def test_user_adds_a_data_period(tmp_path, small_observation):
+    config_path = write_user_period(tmp_path, small_observation)
+    clean("test_user_period")
+    try:
+        snakemake("--configfile", str(config_path))
+        out = REPO / "results/test_user_period/ingest"
+        report = json.loads((out / "ingest_report.json").read_text())
+        assert len(report["orbit"]["files"]) == 2
+        events = pd.read_parquet(out / "events.parquet")
+        assert len(events) == int((small_observation[1]["energy"] >= 30).sum())
+    finally:
+        clean("test_user_period")
+
+
+def test_bad_input_fails_the_run_without_outputs(tmp_path, small_observation):
+    config_path = write_user_period(tmp_path, small_observation, break_events=True)
+    clean("test_user_period_bad")
+    raw = tmp_path / "calet_data/events/events.csv"
+    before = sha256(raw)
+    try:
+        proc = snakemake("--configfile", str(config_path), check=False)
+        assert proc.returncode != 0
+        text = proc.stdout + proc.stderr
+        assert (
+            "events.csv: column 'energy': non-positive energy in 1 row; first at data row 10"
+            in text
+        )
+        out = REPO / "results/test_user_period_bad/ingest"
+        assert not out.exists() or not any(out.iterdir())
+        assert sha256(raw) == before
+    finally:
+        clean("test_user_period_bad")
