@@ -11,6 +11,10 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/simulate.smk"
 include: "workflow/rules/ingest.smk"
+include: "workflow/rules/exposure.smk"
+include: "workflow/rules/skymaps.smk"
+include: "workflow/rules/multipoles.smk"
+include: "workflow/rules/figures.smk"
 
 
 rule all:

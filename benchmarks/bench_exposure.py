@@ -71,14 +71,22 @@ print(f"{{len(cube.livetime_s)}} {{t1 - t0:.3f}} {{t2 - t1:.3f}} {{peak_mb:.0f}}
 
 def simulate(days: float, cadence: float):
     start = Time("2015-10-13T00:00:00", scale="utc")
-    settings = SimulationSettings(start_utc=start.isot, stop_utc=(start + TimeDelta(days, format="jd")).isot, cadence_s=cadence)
+    settings = SimulationSettings(
+        start_utc=start.isot,
+        stop_utc=(start + TimeDelta(days, format="jd")).isot,
+        cadence_s=cadence,
+    )
     pairs = read_tle_file(REPO / "resources/orbit/iss_tle.txt")
-    orbit = CircularOrbit.from_tle(*nearest_tle(pairs, (start + TimeDelta(days / 2, format="jd")).jd))
+    orbit = CircularOrbit.from_tle(
+        *nearest_tle(pairs, (start + TimeDelta(days / 2, format="jd")).jd)
+    )
     return simulate_orbit_table(settings, orbit, TimeSystem(), np.random.default_rng(1))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--days", type=float, default=1115.0)
     parser.add_argument("--cadence", type=float, default=10.0)
     parser.add_argument("--subset-hours", type=float, default=6.0)
@@ -94,23 +102,36 @@ def main() -> None:
         subset = orbit.iloc[: int(args.subset_hours * 3600 / args.cadence)]
         del orbit
         out = Path(tmp) / "maps.npy"
-        code = CHILD.format(src=str(REPO / "src"), response=str(RESPONSE), orbit=str(orbit_path),
-                            nside=NSIDE, out=str(out))
+        code = CHILD.format(
+            src=str(REPO / "src"),
+            response=str(RESPONSE),
+            orbit=str(orbit_path),
+            nside=NSIDE,
+            out=str(out),
+        )
         t0 = time.perf_counter()
-        line = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        line = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout
         child_wall = time.perf_counter() - t0
         n_cells, t_cube, t_project, peak_mb = line.split()
         full_maps = np.load(out)
 
     fast_total = float(t_cube) + float(t_project)
-    print(f"full period: {n_total:,} intervals ({args.days:g} d at {args.cadence:g} s), Nside {NSIDE}, "
-          f"{n_nodes} energy nodes")
+    print(
+        f"full period: {n_total:,} intervals ({args.days:g} d at {args.cadence:g} s), Nside {NSIDE}, "
+        f"{n_nodes} energy nodes"
+    )
     print(f"  live-time cube: {int(n_cells):,} cells in {float(t_cube):.1f} s (incl. Parquet read)")
     print(f"  projection:     {float(t_project):.1f} s")
-    print(f"  fast total:     {fast_total:.1f} s wall  (target <= 60 s)   "
-          f"[child process incl. start and JIT warm-up: {child_wall:.1f} s]")
+    print(
+        f"  fast total:     {fast_total:.1f} s wall  (target <= 60 s)   "
+        f"[child process incl. start and JIT warm-up: {child_wall:.1f} s]"
+    )
     print(f"  peak memory:    {float(peak_mb):.0f} MB  (target <= 4096 MB)")
-    print(f"  total exposure at node 0: {full_maps[0].sum() * 4 * np.pi / full_maps.shape[1]:.4e} m2 s sr")
+    print(
+        f"  total exposure at node 0: {full_maps[0].sum() * 4 * np.pi / full_maps.shape[1]:.4e} m2 s sr"
+    )
 
     # Side by side on the same subset: fast (cube + projection) vs brute force, all nodes.
     exposure_from_cube(livetime_cube([subset.iloc[:10]]), response, NSIDE)  # warm-up
@@ -124,11 +145,15 @@ def main() -> None:
     dev = np.abs(fast[mask] / brute[mask] - 1).max()
     per_interval = t_brute / len(subset)
     print(f"subset: {len(subset):,} intervals ({args.subset_hours:g} h), all {n_nodes} nodes")
-    print(f"  brute force:    {t_brute:.2f} s   fast: {t_fast:.3f} s   ratio {t_brute / t_fast:.0f}x  "
-          f"(target >= 20x)")
+    print(
+        f"  brute force:    {t_brute:.2f} s   fast: {t_fast:.3f} s   ratio {t_brute / t_fast:.0f}x  "
+        f"(target >= 20x)"
+    )
     print(f"  max |fast/brute - 1| in pixels above 10 % of max: {dev:.2e}  (target <= 5e-3)")
-    print(f"brute force extrapolated to the full period: {per_interval * n_total / 3600:.1f} h "
-          f"= {per_interval * n_total / fast_total:.0f}x the fast total")
+    print(
+        f"brute force extrapolated to the full period: {per_interval * n_total / 3600:.1f} h "
+        f"= {per_interval * n_total / fast_total:.0f}x the fast total"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"(benchmark driver peak, incl. simulating the orbit table: {rss:.0f} MB)")
 

@@ -11,14 +11,14 @@ from calet_aniso.ingest import ingest, write_ingest
 from calet_aniso.runlog import rule_log
 
 with rule_log(snakemake.log[0], "ingest") as log:
-    cfg = snakemake.params.config
+    settings = snakemake.params.ingest
     result = ingest(
         list(snakemake.input.orbit),
         list(snakemake.input.events),
-        time_system(cfg),
-        min_energy_gev=float(cfg["ingest"]["min_energy_gev"]),
-        lb_tolerance_deg=float(cfg["ingest"]["lb_tolerance_deg"]),
-        period=cfg["period"],
+        time_system({"time_system": snakemake.params.time_system}),
+        min_energy_gev=float(settings["min_energy_gev"]),
+        lb_tolerance_deg=float(settings["lb_tolerance_deg"]),
+        period=snakemake.params.period,
     )
     write_ingest(result, snakemake.output.orbit, snakemake.output.events, snakemake.output.report)
     log.info(

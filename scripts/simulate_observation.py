@@ -20,7 +20,7 @@ from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
 from calet_aniso.tables import atomic_output, write_contract_table
 
 with rule_log(snakemake.log[0], "simulate_observation") as log:
-    cfg = snakemake.params.config
+    cfg = {"simulation": snakemake.params.simulation, "time_system": snakemake.params.time_system}
     settings = simulation_settings(cfg)
     middle = Time(settings.start_utc, scale="utc") + 0.5 * (
         Time(settings.stop_utc, scale="utc") - Time(settings.start_utc, scale="utc")

@@ -4,6 +4,7 @@ import healpy as hp
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import iss_orbit, small_settings
 
 from calet_aniso.exposure import (
     brute_force_exposure,
@@ -15,14 +16,17 @@ from calet_aniso.exposure import (
 from calet_aniso.frames import icrs_to_galactic_matrix, lonlat, unit_vector
 from calet_aniso.lowrank import low_rank
 from calet_aniso.simulate import simulate_orbit_table
-from conftest import iss_orbit, small_settings
 
 
 @pytest.fixture(scope="module")
 def few_orbits(time_system):
     """Three ISS orbits at 30 s cadence with SAA gaps."""
-    settings = small_settings(start_utc="2016-03-01T00:00:00", stop_utc="2016-03-01T04:40:00", cadence_s=30.0)
-    return simulate_orbit_table(settings, iss_orbit(settings.start_utc), time_system, np.random.default_rng(1))
+    settings = small_settings(
+        start_utc="2016-03-01T00:00:00", stop_utc="2016-03-01T04:40:00", cadence_s=30.0
+    )
+    return simulate_orbit_table(
+        settings, iss_orbit(settings.start_utc), time_system, np.random.default_rng(1)
+    )
 
 
 def test_fast_exposure_matches_brute_force_on_a_few_orbits(few_orbits, response):
@@ -54,8 +58,17 @@ def test_fixed_attitude_known_livetime_is_analytic(response):
     x_gal = north / np.linalg.norm(north)
     ra_z, dec_z = lonlat(to_gal.T @ z_gal)
     ra_x, dec_x = lonlat(to_gal.T @ x_gal)
-    orbit = pd.DataFrame({"start": [0.0], "stop": [1000.0], "livetime": [1000.0],
-                          "ra_scz": [ra_z], "dec_scz": [dec_z], "ra_scx": [ra_x], "dec_scx": [dec_x]})
+    orbit = pd.DataFrame(
+        {
+            "start": [0.0],
+            "stop": [1000.0],
+            "livetime": [1000.0],
+            "ra_scz": [ra_z],
+            "dec_scz": [dec_z],
+            "ra_scx": [ra_x],
+            "dec_scx": [dec_x],
+        }
+    )
     nside, node = 64, 5
     maps = exposure_from_cube(livetime_cube([orbit], nside, 2.0), response, nside)
     pix0 = hp.vec2pix(nside, *z_gal)

@@ -9,9 +9,16 @@ from calet_aniso.limits import dipole_upper_limit, maxwell_cdf
 
 def eq_2_3(delta_measured, delta_ul):
     """Left-hand side of seed eq. 2.3 by direct quadrature."""
-    integrand = lambda x: 3 * np.sqrt(6) / (np.sqrt(np.pi) * delta_ul**3) * x**2 * np.exp(  # noqa: E731
-        -3 * x**2 / (2 * delta_ul**2)
-    )
+
+    def integrand(x):
+        return (
+            3
+            * np.sqrt(6)
+            / (np.sqrt(np.pi) * delta_ul**3)
+            * x**2
+            * np.exp(-3 * x**2 / (2 * delta_ul**2))
+        )
+
     return integrate.quad(integrand, 0, delta_measured, epsabs=0, epsrel=1e-12)[0]
 
 

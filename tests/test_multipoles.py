@@ -10,7 +10,10 @@ from calet_aniso.multipoles import alm_real, angular_power, dipole_amplitude, di
 
 @pytest.mark.parametrize("nside", [8, 64])
 def test_equals_anafast_lmax3_iter0(rng, nside):
-    maps = [rng.poisson(3.0, hp.nside2npix(nside)).astype(float), rng.normal(size=hp.nside2npix(nside))]
+    maps = [
+        rng.poisson(3.0, hp.nside2npix(nside)).astype(float),
+        rng.normal(size=hp.nside2npix(nside)),
+    ]
     for m in maps:
         expected = hp.anafast(m, lmax=3, iter=0)
         np.testing.assert_allclose(angular_power(m), expected, rtol=1e-10, atol=0)

@@ -39,8 +39,19 @@ def test_lint_is_clean():
 
 
 def test_dry_run_of_the_whole_default_dag():
-    proc = snakemake("-n")
-    for rule in ("simulate_observation", "ingest", "all"):
+    proc = snakemake("-n", "--forceall")
+    for rule in (
+        "simulate_observation",
+        "ingest",
+        "livetime_cube",
+        "exposure_maps",
+        "average_exposure",
+        "skymap",
+        "multipoles",
+        "dipole_limits",
+        "figure_exposure",
+        "all",
+    ):
         assert rule in proc.stdout
 
 
@@ -91,13 +102,48 @@ def test_end_to_end_small_config(small_run):
     assert report["events"]["lb_check"]["max_separation_deg"] < 1e-3
 
 
+def test_headline_table_and_figure(small_run):
+    import healpy as hp
+
+    table = pd.read_csv(small_run / "dipole_limits.csv")
+    assert table["threshold_gev"].tolist() == [20, 40, 80, 160]
+    for column in (
+        "n_events",
+        "c0",
+        "c1",
+        "c2",
+        "c3",
+        "delta",
+        "delta_ul95",
+        "dipole_l_deg",
+        "dipole_b_deg",
+        "c2_uncorrected",
+        "delta_uncorrected",
+    ):
+        assert column in table
+    assert (table["n_events"].diff().dropna() <= 0).all()
+    assert (table["delta_ul95"] > table["delta"]).all()
+    pd.testing.assert_frame_equal(
+        pd.read_parquet(small_run / "dipole_limits.parquet"), table, atol=1e-6, check_dtype=False
+    )
+    counts = hp.read_map(small_run / "skymaps/skymap_20GeV.fits", field=0)
+    assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
+    for suffix in ("png", "pdf"):
+        assert (small_run / f"figures/fig1_exposure.{suffix}").stat().st_size > 10_000
+
+
+def output_hashes(run_dir):
+    return {
+        str(p.relative_to(run_dir)): sha256(p)
+        for p in sorted(run_dir.rglob("*"))
+        if p.is_file() and p.parent.name not in ("logs", "benchmarks")
+    }
+
+
 def test_rerun_gives_identical_bytes(small_run, tmp_path):
-    first = {p.name: sha256(p) for p in (small_run / "ingest").iterdir()}
-    first.update({p.name: sha256(p) for p in (small_run / "raw").iterdir()})
-    snakemake("--configfile", str(SMALL), "--forceall")
-    again = {p.name: sha256(p) for p in (small_run / "ingest").iterdir()}
-    again.update({p.name: sha256(p) for p in (small_run / "raw").iterdir()})
-    assert first == again
+    first = output_hashes(small_run)
+    snakemake("--configfile", str(SMALL), "--forceall", "--cores", "1")
+    assert output_hashes(small_run) == first
 
 
 def write_user_period(tmp_path: Path, small_observation, *, break_events: bool = False) -> Path:
@@ -125,6 +171,7 @@ def write_user_period(tmp_path: Path, small_observation, *, break_events: bool =
         },
         "ingest": {"min_energy_gev": 30},
         "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16},
+        "figures": {"exposure_thresholds_gev": [30, 120]},
     }
     path = tmp_path / f"{period}.yaml"
     path.write_text(yaml.safe_dump(cfg))

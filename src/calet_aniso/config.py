@@ -54,6 +54,11 @@ def check_config(config: dict) -> None:
             f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold "
             f"{thresholds[0]} GeV",
         )
+    missing = sorted(set(config["figures"]["exposure_thresholds_gev"]) - set(thresholds.tolist()))
+    if missing:
+        raise ConfigError(
+            "figures.exposure_thresholds_gev", f"{missing} not among analysis.thresholds_gev"
+        )
     if not Path(config["response"]).is_file():
         raise ConfigError("response", f"file not found: {config['response']}")
     _parse_time("time_system.epoch", config["time_system"]["epoch"])
@@ -92,3 +97,8 @@ def simulation_settings(config: dict) -> SimulationSettings:
         dipole=Dipole(**sim.get("dipole", {})),
         livetime=LiveTimeModel(**sim.get("livetime", {})),
     )
+
+
+def threshold_label(threshold_gev: float) -> str:
+    """File-name label of a threshold energy, e.g. 125 -> '125', 177.8 -> '177.8'."""
+    return f"{float(threshold_gev):g}"

@@ -64,8 +64,12 @@ class LivetimeCube:
         """The cube as a table (for Parquet caching)."""
         return pd.DataFrame(
             {
-                "zx": self.boresight[:, 0], "zy": self.boresight[:, 1], "zz": self.boresight[:, 2],
-                "xx": self.x_axis[:, 0], "xy": self.x_axis[:, 1], "xz": self.x_axis[:, 2],
+                "zx": self.boresight[:, 0],
+                "zy": self.boresight[:, 1],
+                "zz": self.boresight[:, 2],
+                "xx": self.x_axis[:, 0],
+                "xy": self.x_axis[:, 1],
+                "xz": self.x_axis[:, 2],
                 "livetime": self.livetime_s,
             }
         )
@@ -116,7 +120,7 @@ def livetime_cube(
     batches: Iterable[pd.DataFrame], cube_nside: int = 64, roll_bin_deg: float = 2.0
 ) -> LivetimeCube:
     """Bin orbit intervals (batches of the normalised orbit table) into a live-time cube."""
-    n_roll = int(round(360.0 / roll_bin_deg))
+    n_roll = round(360.0 / roll_bin_deg)
     partial_cells, partial_sums = [], []
     for batch in batches:
         live = batch["livetime"].to_numpy()
@@ -126,7 +130,9 @@ def livetime_cube(
         batch = batch[keep]
         z, x = galactic_axes(batch)
         pix = hp.vec2pix(cube_nside, z[:, 0], z[:, 1], z[:, 2])
-        roll_bin = np.minimum((roll_angle_deg(z, x) / (360.0 / n_roll)).astype(np.int64), n_roll - 1)
+        roll_bin = np.minimum(
+            (roll_angle_deg(z, x) / (360.0 / n_roll)).astype(np.int64), n_roll - 1
+        )
         cells, sums = _accumulate(pix * n_roll + roll_bin, live[keep], [*z.T, *x.T])
         partial_cells.append(cells)
         partial_sums.append(sums)
@@ -135,7 +141,9 @@ def livetime_cube(
     cells = np.concatenate(partial_cells)
     sums = np.concatenate(partial_sums)
     unique, inverse = np.unique(cells, return_inverse=True)
-    total = np.stack([np.bincount(inverse, weights=s, minlength=len(unique)) for s in sums.T], axis=1)
+    total = np.stack(
+        [np.bincount(inverse, weights=s, minlength=len(unique)) for s in sums.T], axis=1
+    )
     live = total[:, 0]
     z = total[:, 1:4] / np.linalg.norm(total[:, 1:4], axis=1, keepdims=True)
     x = total[:, 4:7] - np.sum(total[:, 4:7] * z, axis=1, keepdims=True) * z
@@ -200,7 +208,17 @@ def _band(theta_rings: np.ndarray, lo: float, hi: float) -> tuple[int, int]:
 
 @numba.njit(parallel=True, cache=True)
 def _project(
-    boresight, x_axis, live, pix_vec, ring_start, ring_len, ring_theta, grid, half, cos_max, n_chunks
+    boresight,
+    x_axis,
+    live,
+    pix_vec,
+    ring_start,
+    ring_len,
+    ring_theta,
+    grid,
+    half,
+    cos_max,
+    n_chunks,
 ):
     n_comp, size, _ = grid.shape
     step = 2.0 * half / (size - 1)
@@ -236,8 +254,10 @@ def _project(
                     w11 = tx * ty * weight
                     for r in range(n_comp):
                         acc[chunk, r, p] += (
-                            w00 * grid[r, i, j] + w10 * grid[r, i + 1, j]
-                            + w01 * grid[r, i, j + 1] + w11 * grid[r, i + 1, j + 1]
+                            w00 * grid[r, i, j]
+                            + w10 * grid[r, i + 1, j]
+                            + w01 * grid[r, i, j + 1]
+                            + w11 * grid[r, i + 1, j + 1]
                         )
     out = np.zeros((n_comp, pix_vec.shape[0]))
     for chunk in range(n_chunks):
@@ -258,9 +278,17 @@ def exposure_from_cube(cube: LivetimeCube, response: Response, nside: int) -> np
     pix_vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
     start, length, theta = ring_tables(nside)
     components = _project(
-        np.ascontiguousarray(cube.boresight), np.ascontiguousarray(cube.x_axis),
-        np.ascontiguousarray(cube.livetime_s), pix_vec, start, length, theta,
-        np.ascontiguousarray(lambert.values), lambert.half_width, lambert.cos_theta_max, N_CHUNKS,
+        np.ascontiguousarray(cube.boresight),
+        np.ascontiguousarray(cube.x_axis),
+        np.ascontiguousarray(cube.livetime_s),
+        pix_vec,
+        start,
+        length,
+        theta,
+        np.ascontiguousarray(lambert.values),
+        lambert.half_width,
+        lambert.cos_theta_max,
+        N_CHUNKS,
     )
     return np.clip(lambert.node_coeffs @ components, 0.0, None)
 

@@ -25,8 +25,13 @@ def maxwell_cdf(x: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=8)
 def limit_factor(confidence: float = 0.95) -> float:
     """c such that F(δ_meas; c·δ_meas/√3) = 1 − confidence."""
-    return brentq(lambda c: float(maxwell_cdf(1.0, c / np.sqrt(3.0))) - (1.0 - confidence),
-                  1e-3, 1e3, xtol=1e-14, rtol=1e-15)
+    return brentq(
+        lambda c: float(maxwell_cdf(1.0, c / np.sqrt(3.0))) - (1.0 - confidence),
+        1e-3,
+        1e3,
+        xtol=1e-14,
+        rtol=1e-15,
+    )
 
 
 def dipole_upper_limit(delta_measured: np.ndarray, confidence: float = 0.95) -> np.ndarray:

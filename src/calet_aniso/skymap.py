@@ -20,7 +20,9 @@ import numpy as np
 from .response import Response
 
 
-def average_exposure(node_maps: np.ndarray, response: Response, energies_gev: np.ndarray) -> np.ndarray:
+def average_exposure(
+    node_maps: np.ndarray, response: Response, energies_gev: np.ndarray
+) -> np.ndarray:
     """Average exposure map (m² s) of a sample: mean over events of A(E_i, ·).
 
     With no events the average is undefined: returns NaNs.
@@ -36,18 +38,23 @@ def event_pixels(nside: int, l_deg: np.ndarray, b_deg: np.ndarray) -> np.ndarray
     return hp.ang2pix(nside, np.asarray(l_deg), np.asarray(b_deg), lonlat=True)
 
 
-def event_exposure(node_maps: np.ndarray, response: Response, energies_gev: np.ndarray,
-                   pixels: np.ndarray) -> np.ndarray:
+def event_exposure(
+    node_maps: np.ndarray, response: Response, energies_gev: np.ndarray, pixels: np.ndarray
+) -> np.ndarray:
     """A(E_i, p_i): exposure (m² s) at each event's energy and pixel."""
     lower, upper_weight = response.node_weights(energies_gev)
-    return (1.0 - upper_weight) * node_maps[lower, pixels] + upper_weight * node_maps[lower + 1, pixels]
+    return (1.0 - upper_weight) * node_maps[lower, pixels] + upper_weight * node_maps[
+        lower + 1, pixels
+    ]
 
 
 def event_weights(average_map: np.ndarray, exposure_at_events: np.ndarray) -> np.ndarray:
     """Seed eq. 3.1: w_i = Ā / A_i, Ā the mean of the sample's average exposure map."""
     if np.any(exposure_at_events <= 0):
         bad = int(np.flatnonzero(exposure_at_events <= 0)[0])
-        raise ValueError(f"event {bad} lies where the exposure is zero: exposure and events disagree")
+        raise ValueError(
+            f"event {bad} lies where the exposure is zero: exposure and events disagree"
+        )
     return np.mean(average_map) / exposure_at_events
 
 
@@ -60,8 +67,13 @@ class SkyMaps:
     average_exposure: np.ndarray
 
 
-def sky_maps(node_maps: np.ndarray, response: Response, energies_gev: np.ndarray,
-             l_deg: np.ndarray, b_deg: np.ndarray) -> SkyMaps:
+def sky_maps(
+    node_maps: np.ndarray,
+    response: Response,
+    energies_gev: np.ndarray,
+    l_deg: np.ndarray,
+    b_deg: np.ndarray,
+) -> SkyMaps:
     """Counts, weighted and average-exposure maps of a sample."""
     npix = node_maps.shape[1]
     nside = hp.npix2nside(npix)

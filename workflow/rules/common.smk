@@ -8,7 +8,7 @@ from snakemake.utils import validate
 # The workflow itself imports the package at parse time; rule scripts do likewise.
 sys.path.insert(0, str(Path(workflow.basedir) / "src"))
 
-from calet_aniso.config import check_config, expand_globs  # noqa: E402
+from calet_aniso.config import check_config, expand_globs, threshold_label  # noqa: E402
 
 validate(config, str(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
 check_config(config)
@@ -17,7 +17,17 @@ PERIOD = config["period"]
 RESULTS = f"results/{PERIOD}"
 LOGS = f"{RESULTS}/logs"
 BENCH = f"{RESULTS}/benchmarks"
+THRESHOLDS = [threshold_label(t) for t in config["analysis"]["thresholds_gev"]]
+FIGURE_EXPOSURE_THRESHOLDS = [
+    threshold_label(t) for t in config["figures"]["exposure_thresholds_gev"]
+]
 SIM_FORMAT = config["simulation"]["format"]
+
+
+wildcard_constraints:
+    threshold=r"[0-9]+(\.[0-9]+)?",
+
+
 SIM_EXT = {"parquet": "parquet", "fits": "fits", "csv": "csv"}[SIM_FORMAT]
 
 
@@ -31,7 +41,7 @@ def raw_files(name):
 def final_outputs():
     """Everything the default target builds."""
     return [
-        f"{RESULTS}/ingest/orbit.parquet",
-        f"{RESULTS}/ingest/events.parquet",
         f"{RESULTS}/ingest/ingest_report.json",
+        f"{RESULTS}/dipole_limits.csv",
+        f"{RESULTS}/figures/fig1_exposure.png",
     ]

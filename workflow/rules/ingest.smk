@@ -20,6 +20,8 @@ rule ingest:
         mem_mb=4000,
         runtime=20,
     params:
-        config=config,
+        ingest=config["ingest"],
+        time_system=config["time_system"],
+        period=PERIOD,
     script:
         "../../scripts/ingest.py"

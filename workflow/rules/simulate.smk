@@ -21,6 +21,7 @@ rule simulate_observation:
         mem_mb=4000,
         runtime=30,
     params:
-        config=config,
+        simulation=config["simulation"],
+        time_system=config["time_system"],
     script:
         "../../scripts/simulate_observation.py"

@@ -1,0 +1,19 @@
+"""Rule dipole_limits: the headline table, one row per threshold (CSV and Parquet)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
+
+import pandas as pd
+
+from calet_aniso.runlog import rule_log
+from calet_aniso.tables import atomic_output, write_parquet
+
+with rule_log(snakemake.log[0], "dipole_limits") as log:
+    table = pd.concat([pd.read_parquet(p) for p in snakemake.input.rows], ignore_index=True)
+    table = table.sort_values("threshold_gev", ignore_index=True)
+    write_parquet(table, snakemake.output.parquet, {"period": snakemake.params.period})
+    with atomic_output(snakemake.output.csv) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.8g")
+    log.info("\n%s", table.to_string())
