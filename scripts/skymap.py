@@ -5,32 +5,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
 
-import numpy as np
 import pandas as pd
 
-from calet_aniso.healpix_io import read_maps, write_maps
+from calet_aniso.healpix_io import read_map_stack, write_maps
 from calet_aniso.response import read_response
 from calet_aniso.runlog import rule_log
-from calet_aniso.skymap import sky_maps
+from calet_aniso.skymap import sample_header, sky_maps, threshold_sample
 
 with rule_log(snakemake.log[0], "skymap") as log:
     threshold = float(snakemake.wildcards.threshold)
-    node_maps, _ = read_maps(snakemake.input.maps)
-    stack = np.array([node_maps[k] for k in sorted(node_maps)])
     events = pd.read_parquet(snakemake.input.events, columns=["energy", "l", "b"])
-    sample = events[events["energy"] >= threshold]
+    sample = threshold_sample(events, threshold)
     maps = sky_maps(
-        stack,
+        read_map_stack(snakemake.input.maps),
         read_response(snakemake.input.response),
-        sample["energy"].to_numpy(),
-        sample["l"].to_numpy(),
-        sample["b"].to_numpy(),
+        *(sample[c].to_numpy() for c in ("energy", "l", "b")),
     )
-    header = {
-        "THRESH": (threshold, "GeV, sample is E >= THRESH"),
-        "NEVENTS": len(sample),
-        "PERIOD": snakemake.params.period,
-    }
     write_maps(
         snakemake.output.skymap,
         {
@@ -39,6 +29,6 @@ with rule_log(snakemake.log[0], "skymap") as log:
             "average_exposure": maps.average_exposure,
         },
         {"counts": "events", "weighted": "events", "average_exposure": "m2 s"},
-        header,
+        sample_header(threshold, len(sample), snakemake.params.period),
     )
     log.info("threshold %g GeV: %d events", threshold, len(sample))

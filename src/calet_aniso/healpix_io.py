@@ -17,6 +17,16 @@ from astropy.io import fits
 from .tables import atomic_output
 
 
+def set_healpix_keywords(header: fits.Header, nside: int) -> None:
+    """The standard keywords of a full-sky, implicitly indexed RING HEALPix table."""
+    header["PIXTYPE"] = ("HEALPIX", "HEALPix pixelisation")
+    header["ORDERING"] = ("RING", "pixel ordering scheme")
+    header["NSIDE"] = (nside, "HEALPix resolution parameter")
+    header["FIRSTPIX"] = 0
+    header["LASTPIX"] = 12 * nside * nside - 1
+    header["INDXSCHM"] = ("IMPLICIT", "indexing: implicit or explicit")
+
+
 def write_maps(
     path: str | Path,
     maps: Mapping[str, np.ndarray],
@@ -36,17 +46,11 @@ def write_maps(
         for name, a in arrays.items()
     ]
     hdu = fits.BinTableHDU.from_columns(cols, name="HEALPIX")
-    h = hdu.header
-    h["PIXTYPE"] = ("HEALPIX", "HEALPix pixelisation")
-    h["ORDERING"] = ("RING", "pixel ordering scheme")
-    h["NSIDE"] = (nside, "HEALPix resolution parameter")
-    h["FIRSTPIX"] = 0
-    h["LASTPIX"] = 12 * nside * nside - 1
-    h["INDXSCHM"] = ("IMPLICIT", "indexing: implicit or explicit")
-    h["OBJECT"] = ("FULLSKY", "sky coverage")
-    h["COORDSYS"] = (coordsys, "G = Galactic")
+    set_healpix_keywords(hdu.header, nside)
+    hdu.header["OBJECT"] = ("FULLSKY", "sky coverage")
+    hdu.header["COORDSYS"] = (coordsys, "G = Galactic")
     for key, value in (header or {}).items():
-        h[key] = value
+        hdu.header[key] = value
     with atomic_output(path) as tmp:
         fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
 
@@ -57,3 +61,9 @@ def read_maps(path: str | Path) -> tuple[dict[str, np.ndarray], fits.Header]:
         hdu = hdul["HEALPIX"]
         maps = {c.name.lower(): np.asarray(hdu.data[c.name], dtype=np.float64) for c in hdu.columns}
         return maps, hdu.header.copy()
+
+
+def read_map_stack(path: str | Path) -> np.ndarray:
+    """All maps of a file as one (n_maps, npix) array, in column order (e.g. energy nodes)."""
+    maps, _ = read_maps(path)
+    return np.array(list(maps.values()))

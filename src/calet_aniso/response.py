@@ -17,6 +17,7 @@ import numpy as np
 from astropy.io import fits
 
 from .errors import InputError
+from .healpix_io import set_healpix_keywords
 from .tables import atomic_output
 
 
@@ -82,12 +83,7 @@ def write_response(response: Response, path: str | Path) -> None:
     ]
     maps = fits.BinTableHDU.from_columns(cols, name="EFFECTIVE_AREA")
     header = maps.header
-    header["PIXTYPE"] = ("HEALPIX", "HEALPix pixelisation")
-    header["ORDERING"] = ("RING", "pixel ordering scheme")
-    header["NSIDE"] = (nside, "HEALPix resolution parameter")
-    header["FIRSTPIX"] = 0
-    header["LASTPIX"] = 12 * nside * nside - 1
-    header["INDXSCHM"] = "IMPLICIT"
+    set_healpix_keywords(header, nside)
     header["FRAME"] = ("DETECTOR", "theta from +z (boresight), phi from +x to +y")
     header["BUNIT"] = ("m2", "effective area incl. selection efficiency")
     energies = fits.BinTableHDU.from_columns(

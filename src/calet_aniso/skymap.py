@@ -13,11 +13,15 @@ For a threshold sample (events with E ≥ threshold):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import healpy as hp
 import numpy as np
 
 from .response import Response
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def average_exposure(
@@ -85,3 +89,17 @@ def sky_maps(
     weights = event_weights(average, event_exposure(node_maps, response, energies_gev, pixels))
     weighted = np.bincount(pixels, weights=weights, minlength=npix)
     return SkyMaps(counts, weighted, average)
+
+
+def threshold_sample(events: pd.DataFrame, threshold_gev: float) -> pd.DataFrame:
+    """Events of the threshold sample, E ≥ threshold."""
+    return events[events["energy"] >= threshold_gev]
+
+
+def sample_header(threshold_gev: float, n_events: int, period: str) -> dict[str, object]:
+    """FITS keywords describing a threshold sample."""
+    return {
+        "THRESH": (threshold_gev, "GeV, sample is E >= THRESH"),
+        "NEVENTS": n_events,
+        "PERIOD": period,
+    }
