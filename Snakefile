@@ -14,6 +14,7 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/skymaps.smk"
 include: "workflow/rules/multipoles.smk"
+include: "workflow/rules/montecarlo.smk"
 include: "workflow/rules/figures.smk"
 
 

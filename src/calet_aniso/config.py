@@ -59,6 +59,10 @@ def check_config(config: dict) -> None:
         raise ConfigError(
             "figures.exposure_thresholds_gev", f"{missing} not among analysis.thresholds_gev"
         )
+    if config["mc"]["shards"] > config["mc"]["samples"]:
+        raise ConfigError("mc.shards", "more shards than samples")
+    if not Path(config["mc"]["flux_table"]).is_file():
+        raise ConfigError("mc.flux_table", f"file not found: {config['mc']['flux_table']}")
     if not Path(config["response"]).is_file():
         raise ConfigError("response", f"file not found: {config['response']}")
     _parse_time("time_system.epoch", config["time_system"]["epoch"])
@@ -97,6 +101,11 @@ def simulation_settings(config: dict) -> SimulationSettings:
         dipole=Dipole(**sim.get("dipole", {})),
         livetime=LiveTimeModel(**sim.get("livetime", {})),
     )
+
+
+def threshold_key(threshold_gev: float) -> int:
+    """Integer key (the threshold in MeV) of a threshold's Monte Carlo random streams."""
+    return int(round(float(threshold_gev) * 1000.0))
 
 
 def threshold_label(threshold_gev: float) -> str:

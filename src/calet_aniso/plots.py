@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import healpy as hp
@@ -55,4 +56,113 @@ def exposure_figure(
         hp.graticule(dpar=30, dmer=60, alpha=0.4)
     suffix = f" ({period})" if period else ""
     fig.suptitle(f"Average normalised exposure, Galactic coordinates{suffix}", y=0.99)
+    save_figure(fig, png, pdf)
+
+
+def _threshold_ticks(ax, thresholds: np.ndarray) -> None:
+    """Log energy axis with one labelled tick per threshold and no minor labels."""
+    ax.set_xscale("log")
+    ax.set_xticks(thresholds, [f"{t:g}" for t in thresholds])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+def _band(ax, x, table: pd.DataFrame, name: str, color: str, label: str) -> None:
+    """Median line and 1σ / 2σ bands of Monte Carlo statistic ``name`` against thresholds."""
+    ax.fill_between(
+        x,
+        table[f"mc_{name}_m2s"],
+        table[f"mc_{name}_p2s"],
+        color=color,
+        alpha=0.18,
+        lw=0,
+        label=f"{label}: 2σ",
+    )
+    ax.fill_between(
+        x,
+        table[f"mc_{name}_m1s"],
+        table[f"mc_{name}_p1s"],
+        color=color,
+        alpha=0.35,
+        lw=0,
+        label=f"{label}: 1σ",
+    )
+    ax.plot(x, table[f"mc_{name}_med"], color=color, lw=1, ls="--", label=f"{label}: median")
+
+
+def dipole_figure(
+    table: pd.DataFrame,
+    fermi: pd.DataFrame,
+    other_limits: list[tuple[str, float, float]],
+    png: str | Path,
+    pdf: str | Path,
+    period: str = "",
+) -> None:
+    """Figure 3: measured δ (top) and 95 % CL limit (bottom) vs threshold, isotropic bands.
+
+    ``fermi``: Fermi-LAT 7-year limits per differential energy bin (e_low_gev, e_high_gev,
+    delta_ul_95), drawn as horizontal bars over each bin. ``other_limits``: (label,
+    E_min GeV, δ_UL) integral limits above E_min, drawn as lines from E_min.
+    """
+    x = table["threshold_gev"].to_numpy()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 8.0), sharex=True)
+    _band(top, x, table, "delta", "tab:blue", "isotropic MC")
+    top.plot(x, table["delta"], "ko", label="measured δ")
+    top.set_ylabel("dipole amplitude δ")
+    _band(bottom, x, table, "delta_ul95", "tab:blue", "isotropic MC")
+    bottom.plot(x, table["delta_ul95"], "kv", ms=8, label="95 % CL upper limit (this analysis)")
+    for i, row in enumerate(fermi.itertuples()):
+        bottom.hlines(
+            row.delta_ul_95,
+            row.e_low_gev,
+            row.e_high_gev,
+            color="tab:red",
+            lw=2,
+            label="Fermi-LAT 7 yr, per energy bin (digitized)" if i == 0 else None,
+        )
+    styles = iter(["-.", ":", "--"])
+    for label, e_min, limit in other_limits:
+        bottom.hlines(
+            limit, e_min, x.max() * 1.5, color="tab:green", ls=next(styles), lw=1.5, label=label
+        )
+    bottom.set_ylabel("δ upper limit (95 % CL)")
+    bottom.set_xlabel("threshold energy (GeV)")
+    for ax in (top, bottom):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    bottom.set_xlim(min(10.0, x.min() / 2), x.max() * 1.5)
+    fig.suptitle(f"Dipole anisotropy vs threshold energy{f' ({period})' if period else ''}")
+    fig.tight_layout()
+    save_figure(fig, png, pdf)
+
+
+def multipole_figure(
+    table: pd.DataFrame, png: str | Path, pdf: str | Path, period: str = ""
+) -> None:
+    """Quadrupole and octupole (C_l / C_0) vs threshold, with and without exposure correction."""
+    x = table["threshold_gev"].to_numpy()
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.5), sharey=False)
+    for ax, ell, name in zip(axes, (2, 3), ("quadrupole", "octupole"), strict=True):
+        _band(ax, x, table, f"c{ell}_over_c0_uncorrected", "tab:orange", "MC, no correction")
+        _band(ax, x, table, f"c{ell}_over_c0", "tab:blue", "MC, corrected")
+        ax.plot(
+            x,
+            table[f"c{ell}_over_c0_uncorrected"],
+            "s",
+            mfc="none",
+            mec="tab:orange",
+            ms=7,
+            label="measured, no correction",
+        )
+        ax.plot(x, table[f"c{ell}_over_c0"], "ko", label="measured, corrected")
+        _threshold_ticks(ax, x)
+        ax.set_yscale("log")
+        ax.set_xlabel("threshold energy (GeV)")
+        ax.set_ylabel(f"C{ell} / C0")
+        ax.set_title(f"{name} (l = {ell})")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    fig.suptitle(f"Exposure-correction check{f' ({period})' if period else ''}")
+    fig.tight_layout()
     save_figure(fig, png, pdf)

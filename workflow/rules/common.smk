@@ -21,11 +21,13 @@ THRESHOLDS = [threshold_label(t) for t in config["analysis"]["thresholds_gev"]]
 FIGURE_EXPOSURE_THRESHOLDS = [
     threshold_label(t) for t in config["figures"]["exposure_thresholds_gev"]
 ]
+SHARDS = list(range(config["mc"]["shards"]))
 SIM_FORMAT = config["simulation"]["format"]
 
 
 wildcard_constraints:
     threshold=r"[0-9]+(\.[0-9]+)?",
+    shard=r"[0-9]+",
 
 
 SIM_EXT = {"parquet": "parquet", "fits": "fits", "csv": "csv"}[SIM_FORMAT]
@@ -44,4 +46,5 @@ def final_outputs():
         f"{RESULTS}/ingest/ingest_report.json",
         f"{RESULTS}/dipole_limits.csv",
         f"{RESULTS}/figures/fig1_exposure.png",
+        f"{RESULTS}/figures/fig3_dipole.png",
     ]

@@ -27,3 +27,35 @@ rule figure_exposure:
         thresholds=config["figures"]["exposure_thresholds_gev"],
     script:
         "../../scripts/figure_exposure.py"
+
+
+rule figure_dipole:
+    input:
+        table=rules.dipole_limits.output.parquet,
+        fermi=config["figures"]["fermi_limits"],
+        ams=config["figures"]["ams_limits"],
+    output:
+        png=report(
+            f"{RESULTS}/figures/fig3_dipole.png",
+            caption="../report/fig3_dipole.rst",
+            category="Figures",
+        ),
+        pdf=f"{RESULTS}/figures/fig3_dipole.pdf",
+        multipoles_png=report(
+            f"{RESULTS}/figures/fig3b_multipoles.png",
+            caption="../report/fig3b_multipoles.rst",
+            category="Figures",
+        ),
+        multipoles_pdf=f"{RESULTS}/figures/fig3b_multipoles.pdf",
+    log:
+        f"{LOGS}/figure_dipole.log",
+    conda:
+        "../../envs/calet.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        period=PERIOD,
+    script:
+        "../../scripts/figure_dipole.py"

@@ -24,6 +24,10 @@ rule dipole_limits:
             f"{RESULTS}/multipoles/multipoles_{{threshold}}GeV.parquet",
             threshold=THRESHOLDS,
         ),
+        bands=expand(
+            f"{RESULTS}/montecarlo/mc_summary_{{threshold}}GeV.parquet",
+            threshold=THRESHOLDS,
+        ),
     output:
         csv=report(
             f"{RESULTS}/dipole_limits.csv",

@@ -1,0 +1,110 @@
+"""Isotropic Monte Carlo: estimator vs anafast, Maxwell law, Poisson counts, shard independence."""
+
+import healpy as hp
+import numpy as np
+import pytest
+from scipy import stats
+
+from calet_aniso.montecarlo import (
+    DENSE_EVENTS_PER_PIXEL,
+    IsotropicSky,
+    counts_map,
+    new_stream,
+    packed_alias_table,
+    poisson,
+    run_samples,
+    sample_key,
+    shard_range,
+    uniform,
+)
+
+
+def nonuniform_exposure(nside):
+    theta, phi = hp.pix2ang(nside, np.arange(hp.nside2npix(nside)))
+    return 1.0 + 0.6 * np.cos(theta) ** 2 + 0.2 * np.sin(phi) * np.sin(theta)
+
+
+@pytest.mark.parametrize("mean_count", [300.0, 20_000.0])  # per-event and histogram paths
+def test_per_sample_multipoles_equal_anafast(mean_count):
+    nside = 16 if mean_count < 1000 else 32
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(nside), mean_count)
+    assert (mean_count > DENSE_EVENTS_PER_PIXEL * hp.nside2npix(nside)) == (mean_count > 1000)
+    result = run_samples(sky, seed=5, threshold_index=2, first=10, count=4)
+    weight = sky.pixel_table[:, 3]
+    for row in range(4):
+        counts = counts_map(sky, 5, 2, 10 + row)
+        assert counts.sum() == result["n_events"][row]
+        for suffix, sky_map in (("", counts * weight), ("_uncorrected", counts)):
+            expected = hp.anafast(sky_map, lmax=3, iter=0)
+            got = np.array([result[f"c{ell}{suffix}"][row] for ell in range(4)])
+            np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
+
+
+def test_uniform_exposure_gives_maxwell_delta():
+    """δ̂ of N isotropic events on a uniform exposure: Maxwell with σ = √(3/N)."""
+    n = 2000.0
+    sky = IsotropicSky.from_exposure(np.ones(hp.nside2npix(16)), n)
+    result = run_samples(sky, seed=11, threshold_index=0, first=0, count=4000)
+    # Scale each sample by its own N (Poisson fluctuates it): δ √N is Maxwell with σ = √3.
+    scaled = result["delta_uncorrected"] * np.sqrt(result["n_events"])
+    mean, sem = scaled.mean(), scaled.std(ddof=1) / np.sqrt(len(scaled))
+    assert abs(mean - stats.maxwell.mean(scale=np.sqrt(3))) < 3 * sem
+    assert stats.kstest(scaled, stats.maxwell(scale=np.sqrt(3)).cdf).pvalue > 0.01
+    # Uniform exposure: corrected and uncorrected maps are the same.
+    np.testing.assert_allclose(result["delta"], result["delta_uncorrected"], rtol=1e-12)
+
+
+@pytest.mark.parametrize("lam", [3.7, 1500.0])
+def test_poisson_sampler(lam):
+    import numba
+
+    @numba.njit
+    def draws(key, n):
+        state = new_stream(key)
+        return np.array([poisson(state, lam) for _ in range(n)])
+
+    values = draws(np.uint64(99), 40_000)
+    assert abs(values.mean() - lam) < 4 * np.sqrt(lam / len(values))
+    assert abs(values.var() / lam - 1) < 4 * np.sqrt(2 / len(values))
+    edges = np.arange(stats.poisson.ppf(1e-4, lam), stats.poisson.ppf(1 - 1e-4, lam) + 2) - 0.5
+    observed, _ = np.histogram(values, edges)
+    expected = len(values) * np.diff(stats.poisson.cdf(edges, lam))
+    keep = expected > 5
+    chi2 = ((observed[keep] - expected[keep]) ** 2 / expected[keep]).sum()
+    assert stats.chi2.sf(chi2, keep.sum() - 1) > 1e-3
+
+
+def test_uniform_stream_and_keys_differ():
+    import numba
+
+    @numba.njit
+    def first_uniforms(seed, t, i):
+        state = new_stream(sample_key(seed, t, i))
+        return np.array([uniform(state) for _ in range(1000)])
+
+    a = first_uniforms(1, 0, 0)
+    assert stats.kstest(a, "uniform").pvalue > 1e-3
+    assert not np.array_equal(a, first_uniforms(1, 0, 1))
+    assert not np.array_equal(a, first_uniforms(1, 1, 0))
+    assert not np.array_equal(a, first_uniforms(2, 0, 0))
+    np.testing.assert_array_equal(a, first_uniforms(1, 0, 0))
+
+
+def test_alias_table_reproduces_weights():
+    weights = np.array([0.0, 1.0, 2.0, 7.0, 0.5])
+    packed = packed_alias_table(weights)
+    threshold = (packed >> np.uint64(24)).astype(float) / 2**32
+    alias = (packed & np.uint64(2**24 - 1)).astype(int)
+    implied = threshold / len(weights)
+    np.add.at(implied, alias, (1 - threshold) / len(weights))
+    np.testing.assert_allclose(implied, weights / weights.sum(), atol=1e-9)
+
+
+def test_results_do_not_depend_on_sharding():
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(16), 400.0)
+    whole = run_samples(sky, seed=3, threshold_index=1, first=0, count=105)
+    for n_shards in (1, 3, 7):
+        parts = [run_samples(sky, 3, 1, *shard_range(105, n_shards, s)) for s in range(n_shards)]
+        for key, values in whole.items():
+            np.testing.assert_array_equal(np.concatenate([p[key] for p in parts]), values)
+    assert [shard_range(10, 3, s) for s in range(3)] == [(0, 3), (3, 4), (7, 3)]
