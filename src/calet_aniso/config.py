@@ -105,7 +105,7 @@ def simulation_settings(config: dict) -> SimulationSettings:
 
 def threshold_key(threshold_gev: float) -> int:
     """Integer key (the threshold in MeV) of a threshold's Monte Carlo random streams."""
-    return int(round(float(threshold_gev) * 1000.0))
+    return round(float(threshold_gev) * 1000.0)
 
 
 def threshold_label(threshold_gev: float) -> str:

@@ -12,6 +12,7 @@ matplotlib.use("Agg")
 import healpy as hp
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
 
 from .tables import atomic_output
 
