@@ -128,15 +128,42 @@ def test_headline_table_and_figure(small_run):
     )
     counts = hp.read_map(small_run / "skymaps/skymap_20GeV.fits", field=0)
     assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
-    for suffix in ("png", "pdf"):
-        assert (small_run / f"figures/fig1_exposure.{suffix}").stat().st_size > 10_000
+    for name in ("fig1_exposure", "fig3_dipole", "fig3b_multipoles"):
+        for suffix in ("png", "pdf"):
+            assert (small_run / f"figures/{name}.{suffix}").stat().st_size > 10_000
+    for column in ("mc_delta_m2s", "mc_delta_med", "mc_delta_p2s", "mc_delta_ul95_p1s", "mc_c2_over_c0_m1s",
+                   "mc_c3_over_c0_uncorrected_p2s"):
+        assert table[column].notna().all(), column
+    assert (table["mc_delta_m2s"] <= table["mc_delta_m1s"]).all()
+    assert (table["mc_delta_m1s"] <= table["mc_delta_med"]).all()
+    assert (table["mc_delta_med"] <= table["mc_delta_p1s"]).all()
+    assert (table["mc_delta_p1s"] <= table["mc_delta_p2s"]).all()
+
+
+def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):
+    """Gathered samples are bit-identical for 3 (the config), 1 and 7 shards."""
+    gathered = sorted((small_run / "montecarlo").glob("mc_samples_*GeV.parquet"))
+    assert len(gathered) == 4
+    reference = {p.name: sha256(p) for p in gathered}
+    for shards in (1, 7):
+        cfg = yaml.safe_load(SMALL.read_text())
+        cfg["mc"]["shards"] = shards
+        path = tmp_path / f"shards_{shards}.yaml"
+        path.write_text(yaml.safe_dump(cfg))
+        snakemake("--configfile", str(path))
+        assert len(list((small_run / "montecarlo/20GeV").glob("shard_*.parquet"))) >= shards
+        assert {p.name: sha256(p) for p in gathered} == reference
 
 
 def output_hashes(run_dir):
+    """Hashes of every output except logs, benchmarks and per-shard files (those depend on
+    the shard layout by construction; the gathered samples do not)."""
     return {
         str(p.relative_to(run_dir)): sha256(p)
         for p in sorted(run_dir.rglob("*"))
-        if p.is_file() and p.parent.name not in ("logs", "benchmarks")
+        if p.is_file()
+        and p.parent.name not in ("logs", "benchmarks")
+        and not p.name.startswith("shard_")
     }
 
 
