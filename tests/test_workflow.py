@@ -131,8 +131,14 @@ def test_headline_table_and_figure(small_run):
     for name in ("fig1_exposure", "fig3_dipole", "fig3b_multipoles"):
         for suffix in ("png", "pdf"):
             assert (small_run / f"figures/{name}.{suffix}").stat().st_size > 10_000
-    for column in ("mc_delta_m2s", "mc_delta_med", "mc_delta_p2s", "mc_delta_ul95_p1s", "mc_c2_over_c0_m1s",
-                   "mc_c3_over_c0_uncorrected_p2s"):
+    for column in (
+        "mc_delta_m2s",
+        "mc_delta_med",
+        "mc_delta_p2s",
+        "mc_delta_ul95_p1s",
+        "mc_c2_over_c0_m1s",
+        "mc_c3_over_c0_uncorrected_p2s",
+    ):
         assert table[column].notna().all(), column
     assert (table["mc_delta_m2s"] <= table["mc_delta_m1s"]).all()
     assert (table["mc_delta_m1s"] <= table["mc_delta_med"]).all()

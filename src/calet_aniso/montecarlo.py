@@ -1,22 +1,22 @@
 """Isotropic Monte Carlo skies analysed exactly like the data (seed section 4).
 
 For a threshold sample with average exposure map Ā(p) and expected event count N̄, an
-isotropic sky has expected counts λ_p = N̄ Ā(p) / Σ Ā. Each sample draws N ~ Poisson(N̄)
-and places N events by an alias table over λ — the same distribution as independent
-Poisson counts per pixel, and far cheaper when N ≲ N_pix. The sample is analysed like the
-data: the corrected map weights each event by w_p = mean(Ā) / Ā(p) (eq. 3.1 with the
-sample's average exposure; Monte Carlo events carry no individual energy), the uncorrected
-map counts events; C0..C3, δ and δ_UL follow.
+isotropic sky has expected counts λ_p = N̄ Ā(p) / Σ Ā. Independent Poisson counts per pixel
+are the same distribution as independent Poisson counts per HEALPix ring,
+n_r ~ Poisson(Σ_{p in r} λ_p), placed within the ring with probability ∝ λ_p — which is how
+samples are drawn: 255 Poisson variates per sample (Nside 64), then one alias-table draw
+per event from the ring's own small table. The sample is analysed like the data: the
+corrected map weights each event by w_p = mean(Ā) / Ā(p) (eq. 3.1 with the sample's
+average exposure; Monte Carlo events carry no individual energy), the uncorrected map
+counts events; C0..C3, δ and δ_UL follow.
 
 Estimation without maps: a real harmonic factorises on a HEALPix ring as
-Y_lm(θ_r, φ) = R_lm(θ_r) · {cos mφ, 1, sin |m|φ}, so a sample needs only, per ring,
-Σ cos mφ and Σ sin mφ (m ≤ 3) of its events, weighted and not (a 32 KB table), and
-a_lm = ΔΩ Σ_rings R_lm · (ring sums): the pixel-area quadrature of
-``anafast(lmax=3, iter=0)`` on the sample's map, to rounding. Small samples add each event
-to the ring sums as it is drawn; large ones (more than 0.2 events per pixel) histogram
-the events and sum ring by ring in one sequential pass. The choice depends only on the
-expected count, so it is the same in every shard. Arithmetic is strict IEEE (no fastmath),
-so results are also identical across CPU types.
+Y_lm(θ_r, φ) = R_lm(θ_r) · {cos mφ, 1, sin |m|φ}, so while a ring's events are drawn their
+Fourier sums Σ {1, cos mφ, sin mφ} (m ≤ 3, weighted and not) are kept in registers, and
+a_lm += R_lm(ring) × sum. The result is the pixel-area quadrature of
+``anafast(lmax=3, iter=0)`` on the sample's map, to rounding — without building the map,
+and with every memory access in a ring-local, cache-resident table. Arithmetic is strict
+IEEE (no fastmath), so results are also identical across CPU types.
 
 Random numbers: every sample has its own stream, a xoshiro256** generator (Blackman & Vigna)
 seeded through splitmix64 from a key hashing (seed, threshold index, sample index). Results
@@ -27,6 +27,7 @@ transformed rejection (PTRS, 1993) above.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -147,31 +148,32 @@ def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prob, alias
 
 
-ALIAS_BITS = 24  # alias index field: Nside ≤ 1024
+ALIAS_BITS = 24  # alias index field: up to 2^24 entries
 TWO32 = 1 << 32
 
 
 def packed_alias_table(weights: np.ndarray) -> np.ndarray:
-    """Alias table packed one uint64 per pixel: (keep threshold << 24) | alias index.
+    """Alias table packed one uint64 per entry: (keep threshold << 24) | alias index.
 
     The keep probability is quantised to 2⁻³² (threshold in 0 .. 2³²), a relative error
-    below 1e-9 on the pixel probabilities.
+    below 1e-9 on the probabilities.
     """
     prob, alias = alias_table(weights)
     if len(prob) >= 1 << ALIAS_BITS:
-        raise ValueError("map too large for the packed alias table (Nside ≤ 1024)")
+        raise ValueError("table too large for the packed alias format")
     threshold = np.minimum(np.round(prob * TWO32), TWO32).astype(np.uint64)
     return (threshold << np.uint64(ALIAS_BITS)) | alias.astype(np.uint64)
 
 
 @numba.njit(inline="always")
-def _draw_pixel(state, packed):
-    """One pixel from the packed alias table, from one 64-bit random number.
+def _draw_local(state, packed, start, length):
+    """Index in [0, length) from the packed alias table packed[start:start+length].
 
-    The high 32 bits pick a column uniformly (Lemire's multiply-shift with rejection, so
-    exactly uniform); the low 32 bits decide between the column and its alias.
+    One 64-bit random number: the high 32 bits pick a column uniformly (Lemire's
+    multiply-shift with rejection, exactly uniform), the low 32 bits choose between the
+    column and its alias.
     """
-    n = np.uint64(packed.shape[0])
+    n = np.uint64(length)
     mask = np.uint64(0xFFFFFFFF)
     r = _next(state)
     m = (r >> np.uint64(32)) * n
@@ -181,7 +183,7 @@ def _draw_pixel(state, packed):
             r = _next(state)
             m = (r >> np.uint64(32)) * n
     column = m >> np.uint64(32)
-    entry = packed[column]
+    entry = packed[start + column]
     keep = (r & mask) < (entry >> np.uint64(ALIAS_BITS))
     other = entry & np.uint64((1 << ALIAS_BITS) - 1)
     return np.int64(column) if keep else np.int64(other)
@@ -194,37 +196,46 @@ class IsotropicSky:
     Attributes
     ----------
     mean_count : expected number of events N̄.
-    packed_alias : alias table over the expected counts per pixel (``packed_alias_table``).
-    pixel_table : (npix, 4) ring index, cos φ, sin φ, event weight w_p per pixel.
+    ring_mean : (n_rings,) expected events per ring, N̄ Σ_ring Ā / Σ Ā.
     ring_start : (n_rings + 1,) first pixel of each ring, then N_pix.
+    ring_alias : (npix,) per-ring alias tables over the pixels of each ring (packed,
+        local indices), stored at the ring's own pixel range.
+    pixel_table : (npix, 3) cos φ, sin φ and event weight w_p of each pixel.
     ring_factors : (n_rings, 16) R_lm of each ring, in ``lm_pairs`` order.
     pixel_area : ΔΩ = 4π / N_pix (sr).
     """
 
     mean_count: float
-    packed_alias: np.ndarray
-    pixel_table: np.ndarray
+    ring_mean: np.ndarray
     ring_start: np.ndarray
+    ring_alias: np.ndarray
+    pixel_table: np.ndarray
     ring_factors: np.ndarray
     pixel_area: float
 
     @classmethod
     def from_exposure(cls, average_exposure: np.ndarray, mean_count: float) -> IsotropicSky:
         """Build from a sample's average exposure map (RING) and its expected count."""
-        average_exposure = np.asarray(average_exposure, dtype=np.float64)
-        npix = len(average_exposure)
+        exposure = np.asarray(average_exposure, dtype=np.float64)
+        npix = len(exposure)
         nside = hp.npix2nside(npix)
-        with np.errstate(divide="ignore"):
-            weight = np.where(average_exposure > 0, average_exposure.mean() / average_exposure, 0.0)
-        _, phi = hp.pix2ang(nside, np.arange(npix))
         start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
-        ring = np.searchsorted(start, np.arange(npix), side="right") - 1
-        table = np.stack([ring.astype(np.float64), np.cos(phi), np.sin(phi), weight], axis=1)
+        ring_start = np.append(start, npix).astype(np.int64)
+        ring_total = np.add.reduceat(exposure, start)
+        ring_alias = np.zeros(npix, dtype=np.uint64)
+        for ring, (lo, hi) in enumerate(itertools.pairwise(ring_start)):
+            if ring_total[ring] > 0:
+                ring_alias[lo:hi] = packed_alias_table(exposure[lo:hi])
+        with np.errstate(divide="ignore"):
+            weight = np.where(exposure > 0, exposure.mean() / exposure, 0.0)
+        _, phi = hp.pix2ang(nside, np.arange(npix))
+        table = np.stack([np.cos(phi), np.sin(phi), weight], axis=1)
         return cls(
             float(mean_count),
-            packed_alias_table(average_exposure),
+            mean_count * ring_total / exposure.sum(),
+            ring_start,
+            ring_alias,
             table,
-            np.append(start, npix).astype(np.int64),
             ring_factors(nside),
             4.0 * np.pi / npix,
         )
@@ -253,92 +264,10 @@ def _trig(c1, s1):
     return c2, s2, c2 * c1 - s2 * s1, s2 * c1 + c2 * s1
 
 
-@numba.njit(inline="always")
-def _add_event(sums, table, pixel):
-    """Add one event to the ring sums: [16 r + 0..6] weighted, [16 r + 8..14] counted."""
-    base = int(table[pixel, 0]) * 16
-    c1 = table[pixel, 1]
-    s1 = table[pixel, 2]
-    w = table[pixel, 3]
-    c2, s2, c3, s3 = _trig(c1, s1)
-    sums[base] += w
-    sums[base + 1] += w * c1
-    sums[base + 2] += w * c2
-    sums[base + 3] += w * c3
-    sums[base + 4] += w * s1
-    sums[base + 5] += w * s2
-    sums[base + 6] += w * s3
-    sums[base + 8] += 1.0
-    sums[base + 9] += c1
-    sums[base + 10] += c2
-    sums[base + 11] += c3
-    sums[base + 12] += s1
-    sums[base + 13] += s2
-    sums[base + 14] += s3
-
-
-@numba.njit(inline="always")
-def _add_histogram(sums, table, ring_start, histogram):
-    """Ring sums of a histogram of events, one sequential pass; zeroes the histogram."""
-    for ring in range(ring_start.shape[0] - 1):
-        a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
-        b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
-        for pixel in range(ring_start[ring], ring_start[ring + 1]):
-            h = float(histogram[pixel])
-            histogram[pixel] = 0
-            c1 = table[pixel, 1]
-            s1 = table[pixel, 2]
-            hw = h * table[pixel, 3]
-            c2, s2, c3, s3 = _trig(c1, s1)
-            a0 += hw
-            a1 += hw * c1
-            a2 += hw * c2
-            a3 += hw * c3
-            a4 += hw * s1
-            a5 += hw * s2
-            a6 += hw * s3
-            b0 += h
-            b1 += h * c1
-            b2 += h * c2
-            b3 += h * c3
-            b4 += h * s1
-            b5 += h * s2
-            b6 += h * s3
-        base = ring * 16
-        sums[base] = a0
-        sums[base + 1] = a1
-        sums[base + 2] = a2
-        sums[base + 3] = a3
-        sums[base + 4] = a4
-        sums[base + 5] = a5
-        sums[base + 6] = a6
-        sums[base + 8] = b0
-        sums[base + 9] = b1
-        sums[base + 10] = b2
-        sums[base + 11] = b3
-        sums[base + 12] = b4
-        sums[base + 13] = b5
-        sums[base + 14] = b6
-
-
-@numba.njit(inline="always")
-def _alm_from_sums(sums, factors, pixel_area, out):
-    """a_lm (2, 16) from ring sums; trig slot 0 for m = 0, m for cos mφ, 3 + |m| for sin."""
-    index = 0
-    for ell in range(LMAX + 1):
-        for m in range(-ell, ell + 1):
-            slot = 0 if m == 0 else (m if m > 0 else LMAX - m)
-            for which in range(2):
-                total = 0.0
-                for ring in range(factors.shape[0]):
-                    total += factors[ring, index] * sums[ring * 16 + 8 * which + slot]
-                out[which, index] = total * pixel_area
-            index += 1
-
-
-#: Above this many expected events per pixel a sample is histogrammed and summed ring by
-#: ring in one pass (cost ∝ N_pix); below, each event is added to the ring sums (∝ N).
-DENSE_EVENTS_PER_PIXEL = 0.2
+#: Ring-sum slot of each a_lm (``lm_pairs`` order): 0 for m = 0, m for cos mφ, 3 + |m| for sin.
+SLOT = np.array(
+    [0 if m == 0 else (m if m > 0 else LMAX - m) for _, m in lm_pairs()], dtype=np.int64
+)
 
 
 @numba.njit(parallel=True, cache=True)
@@ -347,45 +276,91 @@ def _run(
     threshold_index,
     first,
     count,
-    mean_count,
-    packed,
-    table,
+    ring_mean,
     ring_start,
+    ring_alias,
+    table,
     factors,
+    slot,
     pixel_area,
     n_chunks,
 ):
-    """Event counts and a_lm (count, 2, 16) of the weighted [0] and counts [1] maps."""
-    npix = packed.shape[0]
-    n_rings = factors.shape[0]
-    dense = mean_count > DENSE_EVENTS_PER_PIXEL * npix
+    """Event counts and a_lm (count, 2, 16) of the weighted [0] and counts [1] maps.
+
+    Per sample and ring: n_r ~ Poisson(ring mean), n_r pixels from the ring's alias table,
+    the ring's Fourier sums Σ {1, cos mφ, sin mφ} (weighted and not) in registers, then
+    a_lm += R_lm(ring) × sum.
+    """
+    n_rings = ring_mean.shape[0]
     n_events = np.zeros(count, dtype=np.int64)
-    alm = np.zeros((count, 2, factors.shape[1]))
+    alm = np.zeros((count, 2, 16))
     for chunk in numba.prange(n_chunks):
-        sums = np.zeros(n_rings * 16)
-        histogram = np.zeros(npix if dense else 1, dtype=np.int32)
+        ring_sums = np.zeros(16)
         for i in range(chunk, count, n_chunks):
             state = new_stream(sample_key(seed, threshold_index, first + i))
-            n = poisson(state, mean_count)
-            if dense:
+            total = 0
+            for ring in range(n_rings):
+                n = poisson(state, ring_mean[ring])
+                if n == 0:
+                    continue
+                total += n
+                lo = ring_start[ring]
+                length = ring_start[ring + 1] - lo
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                b1 = b2 = b3 = b4 = b5 = b6 = 0.0
                 for _ in range(n):
-                    histogram[_draw_pixel(state, packed)] += 1
-                _add_histogram(sums, table, ring_start, histogram)
-            else:
-                sums[:] = 0.0
-                for _ in range(n):
-                    _add_event(sums, table, _draw_pixel(state, packed))
-            n_events[i] = n
-            _alm_from_sums(sums, factors, pixel_area, alm[i])
+                    pixel = lo + _draw_local(state, ring_alias, lo, length)
+                    c1 = table[pixel, 0]
+                    s1 = table[pixel, 1]
+                    w = table[pixel, 2]
+                    c2, s2, c3, s3 = _trig(c1, s1)
+                    a0 += w
+                    a1 += w * c1
+                    a2 += w * c2
+                    a3 += w * c3
+                    a4 += w * s1
+                    a5 += w * s2
+                    a6 += w * s3
+                    b1 += c1
+                    b2 += c2
+                    b3 += c3
+                    b4 += s1
+                    b5 += s2
+                    b6 += s3
+                ring_sums[0] = a0
+                ring_sums[1] = a1
+                ring_sums[2] = a2
+                ring_sums[3] = a3
+                ring_sums[4] = a4
+                ring_sums[5] = a5
+                ring_sums[6] = a6
+                ring_sums[8] = float(n)
+                ring_sums[9] = b1
+                ring_sums[10] = b2
+                ring_sums[11] = b3
+                ring_sums[12] = b4
+                ring_sums[13] = b5
+                ring_sums[14] = b6
+                for index in range(16):
+                    f = factors[ring, index]
+                    alm[i, 0, index] += f * ring_sums[slot[index]]
+                    alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+            n_events[i] = total
+            for index in range(16):
+                alm[i, 0, index] *= pixel_area
+                alm[i, 1, index] *= pixel_area
     return n_events, alm
 
 
 @numba.njit(cache=True)
-def _counts_map(seed, threshold_index, sample_index, mean_count, packed):
+def _counts_map(seed, threshold_index, sample_index, ring_mean, ring_start, ring_alias):
     state = new_stream(sample_key(seed, threshold_index, sample_index))
-    counts = np.zeros(packed.shape[0])
-    for _ in range(poisson(state, mean_count)):
-        counts[_draw_pixel(state, packed)] += 1.0
+    counts = np.zeros(ring_alias.shape[0])
+    for ring in range(ring_mean.shape[0]):
+        lo = ring_start[ring]
+        length = ring_start[ring + 1] - lo
+        for _ in range(poisson(state, ring_mean[ring])):
+            counts[lo + _draw_local(state, ring_alias, lo, length)] += 1.0
     return counts
 
 
@@ -395,8 +370,9 @@ def counts_map(sky: IsotropicSky, seed: int, threshold_index: int, sample_index:
         np.uint64(seed),
         np.uint64(threshold_index),
         np.uint64(sample_index),
-        sky.mean_count,
-        sky.packed_alias,
+        sky.ring_mean,
+        sky.ring_start,
+        sky.ring_alias,
     )
 
 
@@ -421,11 +397,12 @@ def run_samples(
         np.uint64(threshold_index),
         np.uint64(first),
         count,
-        sky.mean_count,
-        sky.packed_alias,
-        sky.pixel_table,
+        sky.ring_mean,
         sky.ring_start,
+        sky.ring_alias,
+        sky.pixel_table,
         sky.ring_factors,
+        SLOT,
         sky.pixel_area,
         numba.get_num_threads(),
     )
