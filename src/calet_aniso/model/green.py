@@ -14,7 +14,7 @@ times (Gauss–Legendre). The flux is J = c n / (4π) [cm⁻² s⁻¹ sr⁻¹ Ge
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -28,8 +28,8 @@ from .losses import Losses
 class Propagation:
     """Diffusion coefficient and energy losses of the medium."""
 
-    diffusion: Diffusion = Diffusion()
-    losses: Losses = Losses()
+    diffusion: Diffusion = field(default_factory=Diffusion)
+    losses: Losses = field(default_factory=Losses)
 
 
 def burst_density(
