@@ -45,7 +45,7 @@ def burst_density(
     arrives = np.isfinite(e0)
     safe_e0 = np.where(arrives, e0, energy)
     lam2 = lambda_squared(energy, safe_e0, medium.diffusion, medium.losses)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         density = (
             spectrum(safe_e0)
             * (safe_e0 / energy) ** 2
