@@ -51,7 +51,7 @@ def primary_flux(
     softness: float,
     cutoff_gev: float,
 ) -> np.ndarray:
-    """Primary electrons (m⁻² s⁻¹ sr⁻¹ GeV⁻¹); ``norm``: flux at 100 GeV before break and cut-off."""
+    """Primary electrons (m⁻² s⁻¹ sr⁻¹ GeV⁻¹); ``norm``: flux at 100 GeV before break, cut-off."""
     e = np.asarray(energy_gev, dtype=np.float64)
     return (
         norm

@@ -8,7 +8,8 @@ RAJ/DECJ, or ecliptic ELONG/ELAT (J2000), converted to Galactic with astropy.
 
 Energy budget (magnetic-dipole spin-down, braking index n):
 L(t) = L0 / (1 + t/τ0)^((n+1)/(n−1)), so the total rotational energy released is
-W0 = L0 τ0 (n − 1)/2 with L0 = Ė (1 + T/τ0)^((n+1)/(n−1)) for true age T; e± carry η W0, confined in the nebula and released at T_r after birth.
+W0 = L0 τ0 (n − 1)/2 with L0 = Ė (1 + T/τ0)^((n+1)/(n−1)) for true age T; e± carry
+η W0, confined in the nebula and released at T_r after birth.
 """
 
 from __future__ import annotations
