@@ -7,6 +7,7 @@ sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in con
 
 import pandas as pd
 
+from calet_aniso.analysis import HEADLINE_COLUMNS
 from calet_aniso.bands import add_ratios
 from calet_aniso.runlog import rule_log
 from calet_aniso.tables import atomic_output, write_parquet
@@ -16,6 +17,7 @@ with rule_log(snakemake.log[0], "dipole_limits") as log:
     bands = pd.concat([pd.read_parquet(p) for p in snakemake.input.bands], ignore_index=True)
     table = add_ratios(table).merge(bands, on="threshold_gev", how="left", validate="one_to_one")
     table = table.sort_values("threshold_gev", ignore_index=True)
+    table = table[HEADLINE_COLUMNS + [c for c in table if c not in HEADLINE_COLUMNS]]
     write_parquet(table, snakemake.output.parquet, {"period": snakemake.params.period})
     with atomic_output(snakemake.output.csv) as tmp:
         table.to_csv(tmp, index=False, float_format="%.8g")

@@ -173,61 +173,42 @@ def test_wrong_type(tmp_path, good, time_system):
     assert "wrong type" in message and "'high'" in message
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "fits", "csv"])
-def test_empty_file(tmp_path, good, time_system, fmt):
-    orbit, events = good
-    message = run_ingest(
-        tmp_path,
-        orbit,
-        events,
-        time_system,
-        fmt=fmt,
-        orbit_frame_writer=lambda p: p.write_bytes(b""),
-    )
-    assert f"orbit.{fmt}" in message and "empty file" in message
-
-
-@pytest.mark.parametrize("fmt", ["parquet", "fits", "csv"])
-def test_table_without_rows(tmp_path, good, time_system, fmt):
-    orbit, events = good
-    message = run_ingest(
-        tmp_path,
-        orbit,
-        events,
-        time_system,
-        fmt=fmt,
-        orbit_frame_writer=lambda p: write_contract_table(orbit.head(0), p, ORBIT_COLUMNS, "orbit"),
-    )
-    assert f"orbit.{fmt}" in message and "empty file" in message
-
-
-@pytest.mark.parametrize("fmt", ["parquet", "fits"])
-def test_truncated_file(tmp_path, good, time_system, fmt):
-    orbit, events = good
-
-    def truncated(path):
+def _truncated(orbit):
+    def write(path):
         write_contract_table(orbit, path, ORBIT_COLUMNS, "orbit")
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 2])
 
-    message = run_ingest(
-        tmp_path, orbit, events, time_system, fmt=fmt, orbit_frame_writer=truncated
-    )
-    assert f"orbit.{fmt}" in message and "truncated or corrupt" in message
+    return write
 
 
-@pytest.mark.parametrize("fmt", ["parquet", "fits"])
-def test_corrupt_file(tmp_path, good, time_system, fmt):
+DAMAGED_FILES = {
+    # damage: (formats, writer of the orbit file given the good orbit table, expected phrase)
+    "empty": (("parquet", "fits", "csv"), lambda orbit: lambda p: p.write_bytes(b""), "empty file"),
+    "no_rows": (
+        ("parquet", "fits", "csv"),
+        lambda orbit: lambda p: write_contract_table(orbit.head(0), p, ORBIT_COLUMNS, "orbit"),
+        "empty file",
+    ),
+    "truncated": (("parquet", "fits"), _truncated, "truncated or corrupt"),
+    "corrupt": (
+        ("parquet", "fits"),
+        lambda orbit: lambda p: p.write_bytes(b"this is not a table\n" * 200),
+        "truncated or corrupt",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("damage", "fmt"), [(d, f) for d, (formats, _, _) in DAMAGED_FILES.items() for f in formats]
+)
+def test_damaged_file(tmp_path, good, time_system, damage, fmt):
     orbit, events = good
+    _, writer, phrase = DAMAGED_FILES[damage]
     message = run_ingest(
-        tmp_path,
-        orbit,
-        events,
-        time_system,
-        fmt=fmt,
-        orbit_frame_writer=lambda p: p.write_bytes(b"this is not a table\n" * 200),
+        tmp_path, orbit, events, time_system, fmt=fmt, orbit_frame_writer=writer(orbit)
     )
-    assert f"orbit.{fmt}" in message and "truncated or corrupt" in message
+    assert f"orbit.{fmt}" in message and phrase in message
 
 
 def test_unknown_file_type(tmp_path, time_system):
