@@ -15,6 +15,7 @@ include: "workflow/rules/exposure.smk"
 include: "workflow/rules/skymaps.smk"
 include: "workflow/rules/multipoles.smk"
 include: "workflow/rules/montecarlo.smk"
+include: "workflow/rules/model.smk"
 include: "workflow/rules/figures.smk"
 
 

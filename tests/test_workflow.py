@@ -128,7 +128,10 @@ def test_headline_table_and_figure(small_run):
     )
     counts = hp.read_map(small_run / "skymaps/skymap_20GeV.fits", field=0)
     assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
-    for name in ("fig1_exposure", "fig3_dipole", "fig3b_multipoles"):
+    vela = pd.read_parquet(small_run / "model/vela_dipole_thresholds.parquet")
+    assert vela["threshold_gev"].tolist() == [20, 40, 80, 160]
+    assert (vela["delta_above"].diff().dropna() > 0).all()  # Vela matters more at higher energy
+    for name in ("fig1_exposure", "fig3_dipole", "fig3b_multipoles", "fig4_vela"):
         for suffix in ("png", "pdf"):
             assert (small_run / f"figures/{name}.{suffix}").stat().st_size > 10_000
     for column in (

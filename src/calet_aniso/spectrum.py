@@ -68,3 +68,33 @@ class InterpolatedFlux:
         out = np.where(log_e < log_nodes[0], lo_icpt + lo_slope * log_e, out)
         out = np.where(log_e > log_nodes[-1], hi_icpt + hi_slope * log_e, out)
         return np.exp(out)
+
+
+@dataclass(frozen=True)
+class SmoothFlux:
+    """A smooth description of a measured flux: ln J = polynomial in ln E, weighted fit.
+
+    Used where the point-to-point scatter of the data should not imprint on a derived
+    quantity (e.g. the flux in the denominator of a predicted anisotropy). Fitted by weighted
+    least squares to ln J with σ(ln J) = √(σ_stat² + σ_sys²)/J over E ≥ ``min_energy_gev``.
+    """
+
+    coefficients: np.ndarray
+
+    @classmethod
+    def fit(cls, table: pd.DataFrame, degree: int = 3, min_energy_gev: float = 20.0) -> SmoothFlux:
+        keep = table["energy_gev"] >= min_energy_gev
+        t = table[keep]
+        sigma = np.hypot(
+            0.5 * (t["stat_err_low"] + t["stat_err_high"]),
+            0.5 * (t["sys_err_low"] + t["sys_err_high"]),
+        )
+        weights = (t["flux"] / sigma).to_numpy()
+        coefficients = np.polyfit(np.log(t["energy_gev"]), np.log(t["flux"]), degree, w=weights)
+        return cls(coefficients)
+
+    def __call__(self, energy_gev: np.ndarray) -> np.ndarray:
+        """Flux (m² s sr GeV)⁻¹ at the given energies."""
+        return np.exp(
+            np.polyval(self.coefficients, np.log(np.asarray(energy_gev, dtype=np.float64)))
+        )

@@ -47,4 +47,5 @@ def final_outputs():
         f"{RESULTS}/dipole_limits.csv",
         f"{RESULTS}/figures/fig1_exposure.png",
         f"{RESULTS}/figures/fig3_dipole.png",
+        f"{RESULTS}/figures/fig4_vela.png",
     ]

@@ -59,3 +59,30 @@ rule figure_dipole:
         period=PERIOD,
     script:
         "../../scripts/figure_dipole.py"
+
+
+rule figure_vela:
+    input:
+        per_energy=rules.vela_anisotropy.output.per_energy,
+        above=rules.vela_anisotropy.output.above,
+        table=rules.dipole_limits.output.parquet,
+        fermi=config["figures"]["fermi_limits"],
+    output:
+        png=report(
+            f"{RESULTS}/figures/fig4_vela.png",
+            caption="../report/fig4_vela.rst",
+            category="Figures",
+        ),
+        pdf=f"{RESULTS}/figures/fig4_vela.pdf",
+    log:
+        f"{LOGS}/figure_vela.log",
+    conda:
+        "../../envs/calet.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        period=PERIOD,
+    script:
+        "../../scripts/figure_vela.py"
