@@ -106,3 +106,6 @@ def test_fit_closure_on_pseudo_data():
     chi2_truth = float(np.sum(((expected - pseudo["flux"]) / pseudo["sigma"]) ** 2))
     assert result.chi2 <= chi2_truth + 1e-6
     assert stats.chi2.sf(chi2_truth - result.chi2, len(result.free)) > 1e-3
+    summary = result.to_dict()
+    assert summary["chi2_per_ndf"] == pytest.approx(result.chi2 / result.ndf)
+    assert set(summary["values"]) == set(summary["errors"]) and summary["pulsars"]

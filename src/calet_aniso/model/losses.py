@@ -47,7 +47,3 @@ class Losses:
             return np.where(
                 denominator > 0, energy / np.where(denominator > 0, denominator, 1.0), np.inf
             )
-
-    def max_energy(self, time_s: float | np.ndarray) -> np.ndarray:
-        """Highest energy (GeV) a particle can have after cooling for time t: 1/(b0 t)."""
-        return 1.0 / (self.b0_per_gev_s * np.asarray(time_s))
