@@ -102,3 +102,24 @@ def test_quadrupole_large_without_correction_normal_with_it(skies):
     assert uncorrected > 20, uncorrected
     # The octupole is not much affected by the correction (seed section 5).
     assert row["c3"] / row["c0"] / noise < stats.chi2.ppf(0.999, 7) / 7
+
+
+def test_isotropic_sky_inside_the_monte_carlo_2_sigma_band(skies, response):
+    """The measured δ, δ_UL, C2/C0 and C3/C0 of the isotropic sky lie inside the 2σ band of
+    isotropic Monte Carlo skies with its own average exposure and event count."""
+    import pandas as pd
+
+    from calet_aniso.bands import add_ratios
+    from calet_aniso.montecarlo import IsotropicSky, run_samples
+
+    maps, _, row = skies["isotropic"]
+    sky = IsotropicSky.from_exposure(maps.average_exposure, row["n_events"])
+    samples = add_ratios(
+        pd.DataFrame(run_samples(sky, seed=1, threshold_index=30_000, first=0, count=2000))
+    )
+    measured = add_ratios(pd.DataFrame([row])).iloc[0]
+    for name in ("delta", "delta_ul95", "c2_over_c0", "c3_over_c0", "c2_over_c0_uncorrected"):
+        low, high = np.percentile(samples[name], [2.275, 97.725])
+        assert low <= measured[name] <= high, (name, measured[name], low, high)
+    # The exposure imprint: uncorrected C2/C0 far above the corrected band.
+    assert measured["c2_over_c0_uncorrected"] > 5 * np.percentile(samples["c2_over_c0"], 97.725)
