@@ -21,7 +21,9 @@ with rule_log(snakemake.log[0], "mc_shard") as log:
     expected = pd.read_parquet(snakemake.input.expected).set_index("threshold_gev")
     mean_count = float(expected.loc[threshold, "mean_count"])
     maps, _ = read_maps(snakemake.input.average)
-    sky = IsotropicSky.from_exposure(maps["average_exposure"], mean_count)
+    sky = IsotropicSky.from_exposure(
+        maps["average_exposure"], mean_count, snakemake.params.min_relative_exposure
+    )
     first, count = shard_range(snakemake.params.samples, snakemake.params.shards, shard)
     columns = run_samples(sky, snakemake.params.seed, threshold_key(threshold), first, count)
     write_parquet(

@@ -20,6 +20,7 @@ with rule_log(snakemake.log[0], "skymap") as log:
         read_map_stack(snakemake.input.maps),
         read_response(snakemake.input.response),
         *(sample[c].to_numpy() for c in ("energy", "l", "b")),
+        min_relative_exposure=snakemake.params.min_relative_exposure,
     )
     write_maps(
         snakemake.output.skymap,
@@ -29,6 +30,10 @@ with rule_log(snakemake.log[0], "skymap") as log:
             "average_exposure": maps.average_exposure,
         },
         {"counts": "events", "weighted": "events", "average_exposure": "m2 s"},
-        sample_header(threshold, len(sample), snakemake.params.period),
+        {
+            **sample_header(threshold, len(sample), snakemake.params.period),
+            "NMASKED": (maps.masked_events, "events in masked low-exposure pixels"),
+            "MINRELEX": (snakemake.params.min_relative_exposure, "mask: exposure < MINRELEX*max"),
+        },
     )
     log.info("threshold %g GeV: %d events", threshold, len(sample))

@@ -214,9 +214,16 @@ class IsotropicSky:
     pixel_area: float
 
     @classmethod
-    def from_exposure(cls, average_exposure: np.ndarray, mean_count: float) -> IsotropicSky:
-        """Build from a sample's average exposure map (RING) and its expected count."""
-        exposure = np.asarray(average_exposure, dtype=np.float64)
+    def from_exposure(
+        cls, average_exposure: np.ndarray, mean_count: float, min_relative_exposure: float = 0.0
+    ) -> IsotropicSky:
+        """Build from a sample's average exposure map (RING) and its expected count on the
+        whole sky. Pixels below ``min_relative_exposure`` of the maximum are masked as in the
+        data (``skymap.sky_maps``) and the count is scaled to the exposure kept."""
+        full = np.asarray(average_exposure, dtype=np.float64)
+        kept = full >= min_relative_exposure * full.max()
+        exposure = np.where(kept, full, 0.0)
+        mean_count = mean_count * exposure.sum() / full.sum()
         npix = len(exposure)
         nside = hp.npix2nside(npix)
         start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
@@ -227,7 +234,7 @@ class IsotropicSky:
             if ring_total[ring] > 0:
                 ring_alias[lo:hi] = packed_alias_table(exposure[lo:hi])
         with np.errstate(divide="ignore"):
-            weight = np.where(exposure > 0, exposure.mean() / exposure, 0.0)
+            weight = np.where(exposure > 0, full[kept].mean() / exposure, 0.0)
         _, phi = hp.pix2ang(nside, np.arange(npix))
         table = np.stack([np.cos(phi), np.sin(phi), weight], axis=1)
         return cls(

@@ -8,6 +8,12 @@ For a threshold sample (events with E ≥ threshold):
 * event weight w_i = Ā / A(E_i, p_i), with Ā = Σ_i Σ_p A(E_i, p) / (N · N_pix) — the mean
   of the average exposure map (seed eq. 3.1);
 * counts map: events per pixel; weighted (exposure-corrected) map: Σ w_i per pixel.
+
+Pixels whose average exposure is below ``min_relative_exposure`` of its maximum are masked
+(their events dropped, Ā averaged over the kept pixels). Without it, a period shorter than
+one orbit-precession cycle covers a band of sky with sharp edges, where events in pixels of
+near-zero exposure receive weights of thousands and dominate the multipoles. The Monte
+Carlo applies the same mask (``montecarlo.IsotropicSky``).
 """
 
 from __future__ import annotations
@@ -52,14 +58,22 @@ def event_exposure(
     ]
 
 
-def event_weights(average_map: np.ndarray, exposure_at_events: np.ndarray) -> np.ndarray:
-    """Seed eq. 3.1: w_i = Ā / A_i, Ā the mean of the sample's average exposure map."""
+def exposure_mask(average_map: np.ndarray, min_relative_exposure: float) -> np.ndarray:
+    """Pixels kept for the analysis: average exposure ≥ min_relative_exposure × its maximum."""
+    return average_map >= min_relative_exposure * np.nanmax(average_map)
+
+
+def event_weights(
+    average_map: np.ndarray, exposure_at_events: np.ndarray, mask: np.ndarray | None = None
+) -> np.ndarray:
+    """Seed eq. 3.1: w_i = Ā / A_i, Ā the mean of the average exposure over the kept pixels."""
     if np.any(exposure_at_events <= 0):
         bad = int(np.flatnonzero(exposure_at_events <= 0)[0])
         raise ValueError(
             f"event {bad} lies where the exposure is zero: exposure and events disagree"
         )
-    return np.mean(average_map) / exposure_at_events
+    kept = average_map if mask is None else average_map[mask]
+    return np.mean(kept) / exposure_at_events
 
 
 @dataclass(frozen=True)
@@ -69,6 +83,7 @@ class SkyMaps:
     counts: np.ndarray
     weighted: np.ndarray
     average_exposure: np.ndarray
+    masked_events: int = 0
 
 
 def sky_maps(
@@ -77,18 +92,24 @@ def sky_maps(
     energies_gev: np.ndarray,
     l_deg: np.ndarray,
     b_deg: np.ndarray,
+    min_relative_exposure: float = 0.0,
 ) -> SkyMaps:
-    """Counts, weighted and average-exposure maps of a sample."""
+    """Counts, weighted and average-exposure maps of a sample (masked: module docstring)."""
     npix = node_maps.shape[1]
     nside = hp.npix2nside(npix)
     average = average_exposure(node_maps, response, energies_gev)
+    if len(energies_gev) == 0:
+        empty = np.zeros(npix)
+        return SkyMaps(empty, empty.copy(), average)
+    mask = exposure_mask(average, min_relative_exposure)
     pixels = event_pixels(nside, l_deg, b_deg)
+    keep = mask[pixels]
+    energies = np.asarray(energies_gev)[keep]
+    pixels = pixels[keep]
     counts = np.bincount(pixels, minlength=npix).astype(np.float64)
-    if len(pixels) == 0:
-        return SkyMaps(counts, counts.copy(), average)
-    weights = event_weights(average, event_exposure(node_maps, response, energies_gev, pixels))
+    weights = event_weights(average, event_exposure(node_maps, response, energies, pixels), mask)
     weighted = np.bincount(pixels, weights=weights, minlength=npix)
-    return SkyMaps(counts, weighted, average)
+    return SkyMaps(counts, weighted, average, int((~keep).sum()))
 
 
 def threshold_sample(events: pd.DataFrame, threshold_gev: float) -> pd.DataFrame:

@@ -45,6 +45,7 @@ rule mc_shard:
         seed=config["mc"]["seed"],
         samples=config["mc"]["samples"],
         shards=config["mc"]["shards"],
+        min_relative_exposure=config["analysis"]["min_relative_exposure"],
     script:
         "../../scripts/mc_shard.py"
 

@@ -18,5 +18,6 @@ rule skymap:
         runtime=10,
     params:
         period=PERIOD,
+        min_relative_exposure=config["analysis"]["min_relative_exposure"],
     script:
         "../../scripts/skymap.py"
