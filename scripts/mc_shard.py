@@ -29,13 +29,13 @@ with rule_log(snakemake.log[0], "mc_shard") as log:
     write_parquet(
         pd.DataFrame(columns),
         snakemake.output.samples,
-        {"threshold_gev": threshold, "mean_count": mean_count, "seed": snakemake.params.seed},
+        {"threshold_gev": threshold, "mean_count": sky.mean_count, "seed": snakemake.params.seed},
     )
     log.info(
-        "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f",
+        "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f in the unmasked sky",
         threshold,
         shard,
         first,
         first + count - 1,
-        mean_count,
+        sky.mean_count,
     )
