@@ -17,7 +17,7 @@ from calet_aniso.response import read_response
 from calet_aniso.runlog import rule_log
 from calet_aniso.simulate import simulate_observation
 from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
-from calet_aniso.tables import atomic_output, write_contract_table
+from calet_aniso.tables import write_contract_table, write_json
 
 with rule_log(snakemake.log[0], "simulate_observation") as log:
     cfg = {"simulation": snakemake.params.simulation, "time_system": snakemake.params.time_system}
@@ -33,6 +33,5 @@ with rule_log(snakemake.log[0], "simulate_observation") as log:
     log.info("simulated %d intervals and %d events", len(orbit_table), len(events))
     write_contract_table(orbit_table, snakemake.output.orbit, ORBIT_COLUMNS, "orbit")
     write_contract_table(events, snakemake.output.events, EVENT_COLUMNS, "events")
-    with atomic_output(snakemake.output.truth) as tmp:
-        tmp.write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
+    write_json(truth, snakemake.output.truth)
     log.info("truth: %s", json.dumps(truth, sort_keys=True))

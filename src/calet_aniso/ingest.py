@@ -25,7 +25,7 @@ from .frames import (
     lonlat,
     unit_vector,
 )
-from .tables import read_contract_table, write_parquet
+from .tables import read_contract_table, write_json, write_parquet
 from .timesys import TimeSystem
 from .validate import fail_where, validate_events, validate_orbit, validate_orbit_sequence
 
@@ -191,12 +191,7 @@ def write_ingest(
     result: IngestResult, orbit_path: str | Path, events_path: str | Path, report_path: str | Path
 ) -> None:
     """Write the normalised tables and report; each file appears whole or not at all."""
-    import json
-
-    from .tables import atomic_output
-
     meta = {"time_system": result.report["time_system"], "period": result.report["period"]}
     write_parquet(result.orbit, orbit_path, {**meta, "contract": "orbit"})
     write_parquet(result.events, events_path, {**meta, "contract": "events"})
-    with atomic_output(report_path) as tmp:
-        tmp.write_text(json.dumps(result.report, indent=2, sort_keys=True) + "\n")
+    write_json(result.report, report_path)

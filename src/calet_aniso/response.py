@@ -91,21 +91,9 @@ def write_response(response: Response, path: str | Path) -> None:
         name="ENERGIES",
     )
     primary = fits.PrimaryHDU()
-    for i, line in enumerate(_wrap(response.description)):
-        primary.header[f"COMMENT{i}"[:8]] = line
+    primary.header["DESCRIPT"] = response.description  # long string: CONTINUE cards
     with atomic_output(path) as tmp:
         fits.HDUList([primary, maps, energies]).writeto(tmp)
-
-
-def _wrap(text: str, width: int = 60) -> list[str]:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*lines, line] if line else lines
 
 
 def read_response(path: str | Path) -> Response:
@@ -118,7 +106,7 @@ def read_response(path: str | Path) -> Response:
             maps = np.array(
                 [np.asarray(table.data[c.name], dtype=np.float64) for c in table.columns]
             )
-            description = " ".join(str(v) for k, v in primary_comments(hdul[0].header))
+            description = str(hdul[0].header.get("DESCRIPT", ""))
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(path, f"cannot read the instrument response ({exc})") from exc
     if len(energies) != len(maps):
@@ -132,8 +120,3 @@ def read_response(path: str | Path) -> Response:
     if not np.all(np.isfinite(maps)) or np.any(maps < 0):
         raise InputError(path, "effective area must be finite and non-negative")
     return Response(energies_gev=energies, aeff_m2=maps, description=description)
-
-
-def primary_comments(header: fits.Header) -> list[tuple[str, str]]:
-    """The description lines stored in the primary header."""
-    return [(k, header[k]) for k in header if k.startswith("COMMENT") and k != "COMMENT"]

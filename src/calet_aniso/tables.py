@@ -240,10 +240,11 @@ def write_contract_table(
     """
     fmt = detect_format(path)
     units = {c.name: c.unit for c in contract}
+    if fmt == "parquet":  # write_parquet is atomic itself
+        write_parquet(frame, path, {"contract": kind, "units": units})
+        return
     with atomic_output(path) as tmp:
-        if fmt == "parquet":
-            write_parquet(frame, tmp, {"contract": kind, "units": units})
-        elif fmt == "fits":
+        if fmt == "fits":
             cols = [
                 fits.Column(
                     name=name.upper(),
@@ -257,3 +258,9 @@ def write_contract_table(
             fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
         else:
             frame.to_csv(tmp, index=False, float_format="%.17g")
+
+
+def write_json(obj: object, path: str | Path) -> None:
+    """Write a JSON document (sorted keys, indented; same object, same bytes), atomically."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")

@@ -194,6 +194,6 @@ class FluxModel:
         """Pulsars contributing over ``selection_fraction`` of the total flux at some energy."""
         candidates = self.released()
         each = self.pulsar_fluxes(energy_gev, params, candidates)
-        total = self.components(energy_gev, params, candidates)["total"]
+        total = self.components(energy_gev, params, candidates.iloc[:0])["total"] + each.sum(axis=0)
         keep = (each / total).max(axis=1) > self.settings.selection_fraction
         return candidates[keep]
