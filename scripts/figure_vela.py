@@ -14,6 +14,7 @@ with rule_log(snakemake.log[0], "figure_vela"):
     vela_figure(
         pd.read_parquet(snakemake.input.per_energy),
         pd.read_parquet(snakemake.input.above),
+        pd.read_parquet(snakemake.input.fermi_bins),
         pd.read_parquet(snakemake.input.table),
         pd.read_csv(snakemake.input.fermi, comment="#"),
         snakemake.output.png,

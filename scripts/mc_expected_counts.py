@@ -10,6 +10,7 @@ import pandas as pd
 
 from calet_aniso.expectation import expected_counts
 from calet_aniso.healpix_io import read_map_stack
+from calet_aniso.model.setup import fitted_total_flux
 from calet_aniso.response import read_response
 from calet_aniso.runlog import rule_log
 from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
@@ -17,7 +18,10 @@ from calet_aniso.tables import write_parquet
 
 with rule_log(snakemake.log[0], "mc_expected_counts") as log:
     thresholds = np.asarray(snakemake.params.thresholds, dtype=float)
-    flux = InterpolatedFlux.from_table(read_flux_table(snakemake.input.flux_table))
+    if snakemake.params.flux_source == "fitted_model":
+        flux = fitted_total_flux(pd.read_parquet(snakemake.input.flux))
+    else:
+        flux = InterpolatedFlux.from_table(read_flux_table(snakemake.input.flux))
     model = expected_counts(
         flux,
         read_map_stack(snakemake.input.maps),
@@ -38,6 +42,10 @@ with rule_log(snakemake.log[0], "mc_expected_counts") as log:
     write_parquet(
         table,
         snakemake.output.table,
-        {"mean_count_from": snakemake.params.use, "flux_table": snakemake.input.flux_table},
+        {
+            "mean_count_from": snakemake.params.use,
+            "flux_source": snakemake.params.flux_source,
+            "flux": snakemake.input.flux,
+        },
     )
     log.info("\n%s", table.to_string())

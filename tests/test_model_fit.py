@@ -90,7 +90,7 @@ def test_fit_closure_on_pseudo_data():
         START,
         norm=1.2e-4,
         index=3.15,
-        cutoff_gev=4000.0,
+        inv_cutoff_per_tev=0.25,
         eta=0.08,
         pulsar_index=1.9,
         pulsar_cutoff_gev=800.0,

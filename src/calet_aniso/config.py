@@ -41,6 +41,21 @@ def expand_globs(key: str, patterns: list[str]) -> list[str]:
     return sorted(dict.fromkeys(files))
 
 
+def _check_model(model: dict) -> None:
+    """Comparison-model inputs exist; at least one e⁺ + e⁻ table is fitted."""
+    fit = model["fit"]
+    if not fit["electron_positron_tables"]:
+        raise ConfigError("model.fit.electron_positron_tables", "at least one table is needed")
+    for group in ("electron_positron_tables", "positron_tables"):
+        for name, path in fit[group].items():
+            if not Path(path).is_file():
+                raise ConfigError(f"model.fit.{group}.{name}", f"file not found: {path}")
+    if not Path(model["pulsars"]["catalogue"]).is_file():
+        raise ConfigError(
+            "model.pulsars.catalogue", f"file not found: {model['pulsars']['catalogue']}"
+        )
+
+
 def check_config(config: dict) -> None:
     """Raise ConfigError for a configuration that passes the schema but cannot work."""
     thresholds = np.asarray(config["analysis"]["thresholds_gev"], dtype=float)
@@ -61,8 +76,16 @@ def check_config(config: dict) -> None:
         )
     if config["mc"]["shards"] > config["mc"]["samples"]:
         raise ConfigError("mc.shards", "more shards than samples")
-    if not Path(config["mc"]["flux_table"]).is_file():
+    if config["mc"]["flux_source"] == "table" and not Path(config["mc"]["flux_table"]).is_file():
         raise ConfigError("mc.flux_table", f"file not found: {config['mc']['flux_table']}")
+    _check_model(config["model"])
+    fit_min = config["model"]["fit"]["min_energy_gev"]
+    if config["mc"]["flux_source"] == "fitted_model" and thresholds[0] < fit_min:
+        raise ConfigError(
+            "mc.flux_source",
+            f"the fitted model starts at model.fit.min_energy_gev = {fit_min} GeV, above the "
+            f"lowest threshold {thresholds[0]} GeV; lower the one or use a flux table",
+        )
     if not Path(config["response"]).is_file():
         raise ConfigError("response", f"file not found: {config['response']}")
     _parse_time("time_system.epoch", config["time_system"]["epoch"])

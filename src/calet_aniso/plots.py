@@ -172,13 +172,15 @@ def multipole_figure(
 def vela_figure(
     per_energy: pd.DataFrame,
     above: pd.DataFrame,
+    fermi_bins: pd.DataFrame,
     limits: pd.DataFrame,
     fermi: pd.DataFrame,
     png: str | Path,
     pdf: str | Path,
     period: str = "",
 ) -> None:
-    """Figure 4: predicted Vela SNR dipole (differential and above thresholds) vs limits."""
+    """Figure 4: predicted Vela SNR dipole (differential, in the Fermi-LAT bins, above
+    thresholds) vs limits."""
     fig, ax = plt.subplots(figsize=(7.0, 5.0))
     e = per_energy["energy_gev"]
     ax.plot(
@@ -204,6 +206,16 @@ def vela_figure(
         mfc="white",
         label="Vela SNR δ(≥ E_thr)",
     )
+    for i, row in enumerate(fermi_bins.itertuples()):
+        ax.hlines(
+            row.delta_bin,
+            row.e_low_gev,
+            row.e_high_gev,
+            color="tab:purple",
+            lw=3,
+            alpha=0.5,
+            label="Vela SNR δ, flux-weighted mean in each Fermi-LAT bin" if i == 0 else None,
+        )
     for i, row in enumerate(fermi.itertuples()):
         ax.hlines(
             row.delta_ul_95,

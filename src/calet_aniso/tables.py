@@ -209,9 +209,9 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, 
     fields = []
     for name in frame.columns:
         dtype = frame[name].dtype
-        arrow_type = pa.int64() if dtype.kind in "iu" else pa.float64()
-        if dtype.kind == "b":
-            arrow_type = pa.bool_()
+        arrow_type = {"i": pa.int64(), "u": pa.int64(), "b": pa.bool_(), "O": pa.string()}.get(
+            dtype.kind, pa.float64()
+        )
         fields.append(pa.field(name, arrow_type, nullable=False))
     schema = pa.schema(
         fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()}

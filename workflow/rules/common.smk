@@ -46,6 +46,7 @@ def final_outputs():
         f"{RESULTS}/ingest/ingest_report.json",
         f"{RESULTS}/dipole_limits.csv",
         f"{RESULTS}/figures/fig1_exposure.png",
+        f"{RESULTS}/figures/fig2_flux_model.png",
         f"{RESULTS}/figures/fig3_dipole.png",
         f"{RESULTS}/figures/fig4_vela.png",
     ]

@@ -65,6 +65,7 @@ rule figure_vela:
     input:
         per_energy=rules.vela_anisotropy.output.per_energy,
         above=rules.vela_anisotropy.output.above,
+        fermi_bins=rules.vela_anisotropy.output.fermi_bins,
         table=rules.dipole_limits.output.parquet,
         fermi=config["figures"]["fermi_limits"],
     output:
@@ -86,3 +87,33 @@ rule figure_vela:
         period=PERIOD,
     script:
         "../../scripts/figure_vela.py"
+
+
+rule figure_flux_model:
+    input:
+        curves=expand(
+            f"{RESULTS}/model/flux_model_{{variant}}.parquet", variant=VARIANTS
+        ),
+        points=expand(
+            f"{RESULTS}/model/flux_fit_{{variant}}_points.parquet", variant=VARIANTS
+        ),
+        summaries=expand(f"{RESULTS}/model/flux_fit_{{variant}}.json", variant=VARIANTS),
+    output:
+        png=report(
+            f"{RESULTS}/figures/fig2_flux_model.png",
+            caption="../report/fig2_flux_model.rst",
+            category="Figures",
+        ),
+        pdf=f"{RESULTS}/figures/fig2_flux_model.pdf",
+    log:
+        f"{LOGS}/figure_flux_model.log",
+    conda:
+        "../../envs/calet.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        variants=VARIANTS,
+    script:
+        "../../scripts/figure_flux_model.py"

@@ -1,12 +1,48 @@
-"""Comparison model: predicted dipole anisotropy of the Vela SNR (seed section 4)."""
+"""Comparison model (seed section 4): e± flux fit (two variants) and the Vela SNR anisotropy."""
+
+MODEL = config["model"]
+FIT = MODEL["fit"]
+VARIANTS = ["reference", "vela"]  # seed Figure 2, upper and lower panel
+
+
+wildcard_constraints:
+    variant="reference|vela",
+
+
+rule fit_flux_model:
+    input:
+        catalogue=MODEL["pulsars"]["catalogue"],
+        tables=list(FIT["electron_positron_tables"].values())
+        + list(FIT["positron_tables"].values()),
+    output:
+        summary=f"{RESULTS}/model/flux_fit_{{variant}}.json",
+        parameters=f"{RESULTS}/model/flux_fit_{{variant}}_parameters.parquet",
+        points=f"{RESULTS}/model/flux_fit_{{variant}}_points.parquet",
+        curves=f"{RESULTS}/model/flux_model_{{variant}}.parquet",
+    log:
+        f"{LOGS}/fit_flux_model_{{variant}}.log",
+    conda:
+        "../../envs/calet.yaml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        model=MODEL,
+        curve_range_gev=[10.0, config["mc"]["max_energy_gev"]],
+    script:
+        "../../scripts/fit_flux_model.py"
 
 
 rule vela_anisotropy:
     input:
-        total_flux=config["model"]["total_flux_table"],
+        curves=f"{RESULTS}/model/flux_model_vela.parquet",
+        tables=list(FIT["electron_positron_tables"].values()),
+        fermi=config["figures"]["fermi_limits"],
     output:
         per_energy=f"{RESULTS}/model/vela_dipole.parquet",
         above=f"{RESULTS}/model/vela_dipole_thresholds.parquet",
+        fermi_bins=f"{RESULTS}/model/vela_dipole_fermi_bins.parquet",
     log:
         f"{LOGS}/vela_anisotropy.log",
     conda:
@@ -16,7 +52,7 @@ rule vela_anisotropy:
         mem_mb=1000,
         runtime=5,
     params:
-        model=config["model"],
+        model=MODEL,
         thresholds=config["analysis"]["thresholds_gev"],
     script:
         "../../scripts/vela_anisotropy.py"

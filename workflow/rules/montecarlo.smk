@@ -6,7 +6,11 @@ rule mc_expected_counts:
         maps=rules.exposure_maps.output.maps,
         response=config["response"],
         events=f"{RESULTS}/ingest/events.parquet",
-        flux_table=config["mc"]["flux_table"],
+        flux=(
+            f"{RESULTS}/model/flux_model_reference.parquet"
+            if config["mc"]["flux_source"] == "fitted_model"
+            else config["mc"]["flux_table"]
+        ),
     output:
         table=f"{RESULTS}/montecarlo/expected_counts.parquet",
     log:
@@ -21,6 +25,7 @@ rule mc_expected_counts:
         thresholds=config["analysis"]["thresholds_gev"],
         max_energy_gev=config["mc"]["max_energy_gev"],
         use=config["mc"]["expected_counts"],
+        flux_source=config["mc"]["flux_source"],
     script:
         "../../scripts/mc_expected_counts.py"
 

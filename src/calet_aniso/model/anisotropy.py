@@ -55,16 +55,20 @@ def integral_dipole(
     anisotropic_flux: np.ndarray,
     total_flux: np.ndarray,
     thresholds_gev: np.ndarray,
+    upper_gev: np.ndarray | None = None,
 ) -> np.ndarray:
     """δ above each threshold: |∫_{E≥thr} δ⃗(E) J(E) dE| / ∫_{E≥thr} J_total(E) dE.
 
     ``anisotropic_flux`` is δ⃗(E) J(E) as (n_E, 3) vectors or (n_E,) along one direction;
-    the integrals use the trapezoid rule in ln E on the given energy grid.
+    the integrals use the trapezoid rule in ln E on the given energy grid (up to its end, or
+    to ``upper_gev``, one per threshold: δ in the energy bin [thr, upper]).
     """
     energy = np.asarray(energy_gev)
+    thresholds = np.atleast_1d(thresholds_gev)
+    uppers = np.full(len(thresholds), np.inf) if upper_gev is None else np.atleast_1d(upper_gev)
     out = []
-    for threshold in np.atleast_1d(thresholds_gev):
-        keep = energy >= threshold
+    for threshold, upper in zip(thresholds, uppers, strict=True):
+        keep = (energy >= threshold) & (energy <= upper)
         x = np.log(energy[keep])
         numerator = np.trapezoid(
             anisotropic_flux[keep] * energy[keep, None]

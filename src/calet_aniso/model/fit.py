@@ -1,7 +1,9 @@
 """Fit of the e± flux model to measured fluxes with iminuit (seed Figure 2).
 
 χ² = Σ ((J_model − J_data)/σ)², σ² = σ_stat² + σ_sys² (each the mean of its low and high
-error), over the data points with E ≥ E_min of all experiments given. The pulsars are those
+error), over the data points with E ≥ E_min of all experiments given. Each point compares
+with the model's ``total`` (e⁺ + e⁻ data) or ``positrons`` (e⁺ data): the positron flux is
+what separates the pulsars (pairs) from the primary electrons. The pulsars are those
 contributing > 5 % of the flux at some energy: selected with the start values, fitted,
 re-selected with the fitted values and refitted if the selection changed.
 """
@@ -17,6 +19,8 @@ from iminuit import Minuit
 from .flux import PARAMETERS, FluxModel
 
 SELECTION_GRID_GEV = np.geomspace(10.0, 2.0e4, 60)
+#: Fit → re-select pulsars → refit, at most this many fits.
+MAX_SELECTIONS = 5
 
 START = {
     "norm": 1.3e-4,
@@ -24,7 +28,7 @@ START = {
     "break_gev": 5.0,
     "delta_index": 0.0,
     "softness": 0.1,
-    "cutoff_gev": 3000.0,
+    "inv_cutoff_per_tev": 0.3,
     "cs": 1.0,
     "eta": 0.05,
     "pulsar_index": 1.8,
@@ -36,21 +40,26 @@ LIMITS = {
     "break_gev": (5.0, 2000.0),
     "delta_index": (-1.5, 1.5),
     "softness": (0.01, 1.0),
-    "cutoff_gev": (100.0, 1e6),
+    "inv_cutoff_per_tev": (0.0, 10.0),
     "cs": (0.0, 20.0),
     "eta": (1e-5, 1.0),
     "pulsar_index": (1.0, 3.0),
     "pulsar_cutoff_gev": (30.0, 1e6),
 }
 #: Held at their start values by default (configurable): the low-energy break (Δγ = 0,
-#: E_b, s) lies below the fitted range, where solar modulation — not modelled — acts too; and
-#: total e± data alone cannot separate the secondaries from the primaries, so C_s = 1 (the
-#: template's own normalisation).
-FIXED = ("break_gev", "delta_index", "softness", "cs")
+#: E_b, s) lies below the fitted range, where solar modulation — not modelled — acts too.
+FIXED = ("break_gev", "delta_index", "softness")
+
+#: Model component each kind of measured flux is compared with.
+SPECIES = {"e+e-": "total", "e+": "positrons"}
 
 
-def measurements(tables: dict[str, pd.DataFrame], min_energy_gev: float) -> pd.DataFrame:
-    """Data points (energy, flux, sigma, experiment) from flux tables, E ≥ min_energy_gev."""
+def measurements(
+    tables: dict[str, pd.DataFrame], min_energy_gev: float, species: str = "e+e-"
+) -> pd.DataFrame:
+    """Data points (energy, flux, sigma, experiment, species) from flux tables, E ≥ E_min."""
+    if species not in SPECIES:
+        raise ValueError(f"species must be one of {sorted(SPECIES)}, not {species!r}")
     rows = []
     for name, table in tables.items():
         keep = table["energy_gev"] >= min_energy_gev
@@ -64,6 +73,7 @@ def measurements(tables: dict[str, pd.DataFrame], min_energy_gev: float) -> pd.D
                     "flux": t["flux"],
                     "sigma": np.hypot(stat, sys),
                     "experiment": name,
+                    "species": species,
                 }
             )
         )
@@ -81,6 +91,9 @@ class FitResult:
     valid: bool
     pulsars: list[str]
     free: list[str]
+    chi2_by_dataset: dict[str, float]
+    points_by_dataset: dict[str, int]
+    correlation: dict[str, dict[str, float]]
 
     def to_dict(self) -> dict:
         return {
@@ -92,7 +105,46 @@ class FitResult:
             "valid": self.valid,
             "pulsars": self.pulsars,
             "free_parameters": self.free,
+            "chi2_by_dataset": self.chi2_by_dataset,
+            "points_by_dataset": self.points_by_dataset,
+            "correlation": self.correlation,
+            "at_limit": self.at_limit(),
         }
+
+    def at_limit(self) -> list[str]:
+        """Free parameters that ended on a limit (their Hesse error is not meaningful)."""
+        return [p for p in self.free if _on_limit(self.values[p], *LIMITS[p])]
+
+    def parameter_table(self) -> pd.DataFrame:
+        """One row per parameter: value, error (0 if fixed), fixed flag, limits."""
+        return pd.DataFrame(
+            {
+                "parameter": list(PARAMETERS),
+                "value": [self.values[p] for p in PARAMETERS],
+                "error": [self.errors[p] if p in self.free else 0.0 for p in PARAMETERS],
+                "fixed": [p not in self.free for p in PARAMETERS],
+                "lower_limit": [LIMITS[p][0] for p in PARAMETERS],
+                "upper_limit": [LIMITS[p][1] for p in PARAMETERS],
+                "at_limit": [p in self.at_limit() for p in PARAMETERS],
+            }
+        )
+
+
+def _on_limit(value: float, lower: float, upper: float, tolerance: float = 1e-3) -> bool:
+    """Within ``tolerance`` of a limit: relative in log for positive limits, else of the range."""
+    if lower > 0:
+        return min(abs(np.log(value / lower)), abs(np.log(upper / value))) < tolerance
+    return min(value - lower, upper - value) < tolerance * (upper - lower)
+
+
+def residuals(model: FluxModel, data: pd.DataFrame, params: dict, pulsars) -> np.ndarray:
+    """(J_model − J_data)/σ for each data point (each compared with its species' component)."""
+    parts = model.components(data["energy_gev"].to_numpy(), params, pulsars)
+    predicted = np.select(
+        [data["species"].to_numpy() == kind for kind in SPECIES],
+        [parts[component] for component in SPECIES.values()],
+    )
+    return (predicted - data["flux"].to_numpy()) / data["sigma"].to_numpy()
 
 
 def _minimise(
@@ -102,14 +154,9 @@ def _minimise(
     fixed: tuple[str, ...],
     pulsars: pd.DataFrame,
 ) -> Minuit:
-    energy = data["energy_gev"].to_numpy()
-    flux = data["flux"].to_numpy()
-    sigma = data["sigma"].to_numpy()
-
     def chi2(*values):
         params = dict(zip(PARAMETERS, values, strict=True))
-        predicted = model.components(energy, params, pulsars)["total"]
-        return float(np.sum(((predicted - flux) / sigma) ** 2))
+        return float(np.sum(residuals(model, data, params, pulsars) ** 2))
 
     minuit = Minuit(chi2, *[start[p] for p in PARAMETERS], name=PARAMETERS)
     minuit.errordef = Minuit.LEAST_SQUARES
@@ -131,14 +178,22 @@ def fit_flux_model(
     """Fit the model to the data (see module docstring)."""
     params = dict(START if start is None else start)
     pulsars = model.select_pulsars(SELECTION_GRID_GEV, params)
-    for _ in range(3):
+    for _ in range(MAX_SELECTIONS):
         minuit = _minimise(model, data, params, fixed, pulsars)
         params = dict(zip(PARAMETERS, minuit.values, strict=True))
         reselected = model.select_pulsars(SELECTION_GRID_GEV, params)
         if list(reselected["psrj"]) == list(pulsars["psrj"]):
             break
         pulsars = reselected
+    else:
+        raise RuntimeError(
+            f"pulsar selection did not settle in {MAX_SELECTIONS} fits; "
+            f"last: {list(pulsars['psrj'])}"
+        )
     free = [p for p in PARAMETERS if p not in fixed]
+    pulls = residuals(model, data, params, pulsars)
+    datasets = data["experiment"] + " " + data["species"]
+    correlation = minuit.covariance.correlation()
     return FitResult(
         values=params,
         errors=dict(zip(PARAMETERS, minuit.errors, strict=True)),
@@ -147,4 +202,10 @@ def fit_flux_model(
         valid=bool(minuit.valid),
         pulsars=list(pulsars["psrj"]),
         free=free,
+        chi2_by_dataset={
+            name: float(np.sum(pulls[(datasets == name).to_numpy()] ** 2))
+            for name in datasets.unique()
+        },
+        points_by_dataset={name: int((datasets == name).sum()) for name in datasets.unique()},
+        correlation={a: {b: float(correlation[a, b]) for b in free} for a in free},
     )

@@ -4,8 +4,8 @@ Components (fluxes in m⁻² s⁻¹ sr⁻¹ GeV⁻¹, energies in GeV):
 
 * primary electrons, the propagated spectrum parametrised directly: a power law of index γe
   with a soft break at E_b (index change Δγ, softness s: harder by Δγ below E_b) and an
-  exponential cut-off at E_cut,
-  J = N (E/100 GeV)^(−γe) (1 + (E_b/E)^(Δγ/s))^(−s) exp(−E/E_cut);
+  exponential cut-off at E_cut, fitted as 1/E_cut (TeV⁻¹; 0 = no cut-off, the fit's
+  natural boundary), J = N (E/100 GeV)^(−γe) (1 + (E_b/E)^(Δγ/s))^(−s) exp(−E/E_cut);
 * secondary e±: the Moskalenko & Strong (1998) fit formulas as given by Baltz & Edsjö,
   PRD 59, 023511 (1999), e⁺: 4.5 E^0.7/(1 + 650 E^2.3 + 1500 E^4.2), e⁻: 0.70 E^0.7/(1 + 110 E^1.5
   + 600 E^2.9 + 580 E^4.2) (cm⁻² s⁻¹ sr⁻¹ GeV⁻¹), times a free scale C_s;
@@ -14,7 +14,10 @@ Components (fluxes in m⁻² s⁻¹ sr⁻¹ GeV⁻¹, energies in GeV):
   η W0 above 1 GeV, W0 from Ė, the characteristic age, τ0 and braking index 3; η, γex and
   E_cut,ex common to all pulsars;
 * optionally the Vela SNR (seed): burst source at its distance and age, constant emission
-  over the first ``emission_kyr``, fixed normalisation.
+  over the first ``emission_kyr``, fixed normalisation; an SNR accelerates electrons only.
+
+The positron flux, used to separate the pulsars from the primaries (the total e± flux alone
+cannot), is C_s × secondary e⁺ + half the pulsar flux (pulsars make e⁺e⁻ pairs).
 
 Solar modulation is not modelled: fits use E ≥ ``fit_min_energy_gev`` (default 20 GeV).
 """
@@ -34,12 +37,21 @@ from .pulsars import total_spin_down_energy_erg
 CM2_TO_M2 = 1e4
 
 
-def secondary_flux(energy_gev: np.ndarray) -> np.ndarray:
-    """Secondary e⁺ + e⁻ flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹), Moskalenko & Strong 1998 fit formulas."""
+def secondary_positron_flux(energy_gev: np.ndarray) -> np.ndarray:
+    """Secondary e⁺ flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹), Moskalenko & Strong 1998 fit formula."""
     e = np.asarray(energy_gev, dtype=np.float64)
-    positrons = 4.5 * e**0.7 / (1 + 650 * e**2.3 + 1500 * e**4.2)
-    electrons = 0.70 * e**0.7 / (1 + 110 * e**1.5 + 600 * e**2.9 + 580 * e**4.2)
-    return (positrons + electrons) * CM2_TO_M2
+    return 4.5 * e**0.7 / (1 + 650 * e**2.3 + 1500 * e**4.2) * CM2_TO_M2
+
+
+def secondary_electron_flux(energy_gev: np.ndarray) -> np.ndarray:
+    """Secondary e⁻ flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹), Moskalenko & Strong 1998 fit formula."""
+    e = np.asarray(energy_gev, dtype=np.float64)
+    return 0.70 * e**0.7 / (1 + 110 * e**1.5 + 600 * e**2.9 + 580 * e**4.2) * CM2_TO_M2
+
+
+def secondary_flux(energy_gev: np.ndarray) -> np.ndarray:
+    """Secondary e⁺ + e⁻ flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹)."""
+    return secondary_positron_flux(energy_gev) + secondary_electron_flux(energy_gev)
 
 
 def primary_flux(
@@ -49,7 +61,7 @@ def primary_flux(
     break_gev: float,
     delta_index: float,
     softness: float,
-    cutoff_gev: float,
+    inv_cutoff_per_tev: float,
 ) -> np.ndarray:
     """Primary electrons (m⁻² s⁻¹ sr⁻¹ GeV⁻¹); ``norm``: flux at 100 GeV before break, cut-off."""
     e = np.asarray(energy_gev, dtype=np.float64)
@@ -57,7 +69,7 @@ def primary_flux(
         norm
         * (e / 100.0) ** (-index)
         * (1.0 + (break_gev / e) ** (delta_index / softness)) ** (-softness)
-        * np.exp(-e / cutoff_gev)
+        * np.exp(-e * 1e-3 * inv_cutoff_per_tev)
     )
 
 
@@ -110,7 +122,7 @@ PARAMETERS = (
     "break_gev",
     "delta_index",
     "softness",
-    "cutoff_gev",
+    "inv_cutoff_per_tev",
     "cs",
     "eta",
     "pulsar_index",
@@ -161,7 +173,7 @@ class FluxModel:
     def components(
         self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame | None = None
     ) -> dict[str, np.ndarray]:
-        """Flux of each component and the total."""
+        """Flux of each component, the total and the positron flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹)."""
         table = self.released() if table is None else table
         parts = {
             "primary": primary_flux(
@@ -171,7 +183,7 @@ class FluxModel:
                 params["break_gev"],
                 params["delta_index"],
                 params["softness"],
-                params["cutoff_gev"],
+                params["inv_cutoff_per_tev"],
             ),
             "secondary": params["cs"] * secondary_flux(energy_gev),
             "pulsars": self.pulsar_fluxes(energy_gev, params, table).sum(axis=0),
@@ -179,7 +191,21 @@ class FluxModel:
         if self.vela is not None:
             parts["vela"] = self.vela_flux(energy_gev)
         parts["total"] = sum(parts.values())
+        parts["positrons"] = (
+            params["cs"] * secondary_positron_flux(energy_gev) + 0.5 * parts["pulsars"]
+        )
         return parts
+
+    def curves(
+        self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame
+    ) -> pd.DataFrame:
+        """Components, total, positrons and each pulsar (``pulsar <PSRJ>``) per energy."""
+        energy = np.asarray(energy_gev, dtype=np.float64)
+        frame = pd.DataFrame({"energy_gev": energy, **self.components(energy, params, table)})
+        each = self.pulsar_fluxes(energy, params, table)
+        for name, flux in zip(table["psrj"], each, strict=True):
+            frame[f"pulsar {name}"] = flux
+        return frame
 
     def vela_flux(self, energy_gev: np.ndarray) -> np.ndarray:
         """Flux of the Vela SNR (fixed parameters: computed once per energy grid)."""
