@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -54,6 +55,8 @@ def test_dry_run_of_the_whole_default_dag():
         "mc_shard",
         "mc_summary",
         "figure_dipole",
+        "fit_flux_model",
+        "figure_flux_model",
         "vela_anisotropy",
         "figure_vela",
         "all",
@@ -81,6 +84,11 @@ def test_slurm_profile_dry_run():
             "data.orbit",
         ),
         ({"simulation": {"cadence_s": -1}}, "cadence_s"),
+        ({"model": {"fit": {"min_energy_gev": 200}}}, "mc.flux_source"),
+        (
+            {"model": {"fit": {"positron_tables": {"AMS-02": "resources/fluxes/none.csv"}}}},
+            "model.fit.positron_tables.AMS-02",
+        ),
         ({"unknown_key": 1}, "unknown_key"),
     ],
 )
@@ -146,7 +154,13 @@ def test_headline_table_and_figure(small_run):
     vela = pd.read_parquet(small_run / "model/vela_dipole_thresholds.parquet")
     assert vela["threshold_gev"].tolist() == [20, 40, 80, 160]
     assert (vela["delta_above"].diff().dropna() > 0).all()  # Vela matters more at higher energy
-    for name in ("fig1_exposure", "fig3_dipole", "fig3b_multipoles", "fig4_vela"):
+    for name in (
+        "fig1_exposure",
+        "fig2_flux_model",
+        "fig3_dipole",
+        "fig3b_multipoles",
+        "fig4_vela",
+    ):
         for suffix in ("png", "pdf"):
             assert (small_run / f"figures/{name}.{suffix}").stat().st_size > 10_000
     for column in (
@@ -162,6 +176,27 @@ def test_headline_table_and_figure(small_run):
     assert (table["mc_delta_m1s"] <= table["mc_delta_med"]).all()
     assert (table["mc_delta_med"] <= table["mc_delta_p1s"]).all()
     assert (table["mc_delta_p1s"] <= table["mc_delta_p2s"]).all()
+
+
+def test_model_fit_outputs_feed_the_monte_carlo(small_run):
+    from calet_aniso.tables import read_parquet_metadata
+
+    for variant in ("reference", "vela"):
+        fit = json.loads((small_run / f"model/flux_fit_{variant}.json").read_text())
+        assert fit["valid"] and 0.3 < fit["chi2_per_ndf"] < 1.5
+        assert set(fit["chi2_by_dataset"]) == {"CALET e+e-", "AMS-02 e+e-", "AMS-02 e+"}
+        parameters = pd.read_parquet(small_run / f"model/flux_fit_{variant}_parameters.parquet")
+        assert parameters.set_index("parameter").loc["eta", "value"] == fit["values"]["eta"]
+        curves = pd.read_parquet(small_run / f"model/flux_model_{variant}.parquet")
+        assert ("vela" in curves) == (variant == "vela")
+    expected = small_run / "montecarlo/expected_counts.parquet"
+    meta = read_parquet_metadata(expected)
+    assert meta["flux_source"] == "fitted_model"
+    assert meta["flux"].endswith("model/flux_model_reference.parquet")
+    counts = pd.read_parquet(expected)
+    # The fitted model describes the flux the simulation drew from: counts agree to 4 sigma.
+    deviation = (counts["expected_model"] - counts["observed"]) / np.sqrt(counts["observed"])
+    assert (deviation.abs() < 4).all(), deviation.tolist()
 
 
 def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):

@@ -4,8 +4,13 @@
 error), over the data points with E ≥ E_min of all experiments given. Each point compares
 with the model's ``total`` (e⁺ + e⁻ data) or ``positrons`` (e⁺ data): the positron flux is
 what separates the pulsars (pairs) from the primary electrons. The pulsars are those
-contributing > 5 % of the flux at some energy: selected with the start values, fitted,
-re-selected with the fitted values and refitted if the selection changed.
+contributing > 5 % of the flux at some energy. Plain re-selection (fit, select with the
+fitted values, refit) can cycle — one pulsar needs a large η, which lifts four more above 5 %,
+which then need a small η — so: (1) select with the start values and fit; pulsars newly above
+5 % join the set (none leave) and the fit is repeated until the set no longer grows (a closed
+set: every pulsar above 5 % is in it); (2) if fewer pulsars are above 5 % at that fit, the fit
+with exactly those is kept when it is a fixed point (the same pulsars above 5 %), else the
+closed set is kept (its pulsars below 5 % are real sources of the same model, not an error).
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from iminuit import Minuit
 from .flux import PARAMETERS, FluxModel
 
 SELECTION_GRID_GEV = np.geomspace(10.0, 2.0e4, 60)
-#: Fit → re-select pulsars → refit, at most this many fits.
-MAX_SELECTIONS = 5
+#: Fit → select more pulsars → refit, at most this many fits.
+MAX_SELECTIONS = 10
 
 START = {
     "norm": 1.3e-4,
@@ -169,31 +174,75 @@ def _minimise(
     return minuit
 
 
+def _eta_keeping_pulsar_flux(
+    model: FluxModel, params: dict[str, float], old: pd.DataFrame, new: pd.DataFrame
+) -> float:
+    """η for which the pulsars ``new`` give the flux ``old`` gave (median ratio on the grid)."""
+    before = model.pulsar_fluxes(SELECTION_GRID_GEV, params, old).sum(axis=0)
+    after = model.pulsar_fluxes(SELECTION_GRID_GEV, params, new).sum(axis=0)
+    both = (before > 0) & (after > 0)
+    if not both.any():
+        return params["eta"]
+    eta = params["eta"] * float(np.median(before[both] / after[both]))
+    low, high = LIMITS["eta"]
+    return float(np.clip(eta, low, high))
+
+
+def _refit(model, data, params, fixed, old, new) -> tuple[Minuit, dict[str, float]]:
+    """Fit with pulsars ``new``, starting where the fit with ``old`` ended, η rescaled so the
+    summed pulsar flux is unchanged (another set at the same η can carry several times it)."""
+    start = dict(params, eta=_eta_keeping_pulsar_flux(model, params, old, new))
+    minuit = _minimise(model, data, start, fixed, new)
+    return minuit, dict(zip(PARAMETERS, minuit.values, strict=True))
+
+
+def _fit_with_selection(model, data, params, fixed) -> tuple[pd.DataFrame, Minuit, dict]:
+    """Grow the pulsar set until closed, then prefer the set above 5 % if it is a fixed point."""
+    candidates = model.released()
+
+    def above(values):
+        return set(model.select_pulsars(SELECTION_GRID_GEV, values)["psrj"])
+
+    pulsars = model.select_pulsars(SELECTION_GRID_GEV, params)
+    minuit = _minimise(model, data, params, fixed, pulsars)
+    params = dict(zip(PARAMETERS, minuit.values, strict=True))
+    for _ in range(MAX_SELECTIONS):
+        grown = candidates[candidates["psrj"].isin(above(params) | set(pulsars["psrj"]))]
+        if len(grown) == len(pulsars):
+            break
+        minuit, params = _refit(model, data, params, fixed, pulsars, grown)
+        pulsars = grown
+    else:
+        raise RuntimeError(
+            f"pulsar selection still growing after {MAX_SELECTIONS} fits: {list(pulsars['psrj'])}"
+        )
+    pruned = candidates[candidates["psrj"].isin(above(params))]
+    if 0 < len(pruned) < len(pulsars):
+        pruned_minuit, pruned_params = _refit(model, data, params, fixed, pulsars, pruned)
+        if above(pruned_params) == set(pruned["psrj"]):
+            return pruned, pruned_minuit, pruned_params
+    return pulsars, minuit, params
+
+
 def fit_flux_model(
     model: FluxModel,
     data: pd.DataFrame,
     start: dict[str, float] | None = None,
     fixed: tuple[str, ...] = FIXED,
+    pulsars: pd.DataFrame | None = None,
 ) -> FitResult:
-    """Fit the model to the data (see module docstring)."""
+    """Fit the model to the data (see module docstring); ``pulsars`` given: exactly those."""
     params = dict(START if start is None else start)
-    pulsars = model.select_pulsars(SELECTION_GRID_GEV, params)
-    for _ in range(MAX_SELECTIONS):
+    if pulsars is not None:
         minuit = _minimise(model, data, params, fixed, pulsars)
         params = dict(zip(PARAMETERS, minuit.values, strict=True))
-        reselected = model.select_pulsars(SELECTION_GRID_GEV, params)
-        if list(reselected["psrj"]) == list(pulsars["psrj"]):
-            break
-        pulsars = reselected
     else:
-        raise RuntimeError(
-            f"pulsar selection did not settle in {MAX_SELECTIONS} fits; "
-            f"last: {list(pulsars['psrj'])}"
-        )
+        pulsars, minuit, params = _fit_with_selection(model, data, params, fixed)
     free = [p for p in PARAMETERS if p not in fixed]
     pulls = residuals(model, data, params, pulsars)
     datasets = data["experiment"] + " " + data["species"]
-    correlation = minuit.covariance.correlation()
+    hesse = minuit.covariance
+    correlation = hesse.correlation() if hesse is not None else None
     return FitResult(
         values=params,
         errors=dict(zip(PARAMETERS, minuit.errors, strict=True)),
@@ -207,5 +256,7 @@ def fit_flux_model(
             for name in datasets.unique()
         },
         points_by_dataset={name: int((datasets == name).sum()) for name in datasets.unique()},
-        correlation={a: {b: float(correlation[a, b]) for b in free} for a in free},
+        correlation={}
+        if correlation is None
+        else {a: {b: float(correlation[a, b]) for b in free} for a in free},
     )
