@@ -1,0 +1,129 @@
+#!/usr/bin/env python
+"""Benchmark: the comparison-model stage (issue: comparison model, target ≤ 60 s).
+
+Runs in one process what the workflow's model rules do on the default configuration — fit
+both variants (reference, Vela SNR) to the CALET and AMS-02 data, tabulate their curves,
+predict the Vela dipole — and prints the wall time of each step against the 60 s target.
+
+Side by side, on the hot path of every χ² evaluation, it times the diffusion length λ²
+(E, E0) for the fitted pulsars at the fitted data energies: the closed form (₂F₁) against the
+baseline, direct numerical quadrature (scipy.integrate.quad) per energy, and prints the ratio.
+
+    python benchmarks/bench_model.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from calet_aniso.model.constants import YR_S  # noqa: E402
+from calet_aniso.model.diffusion_length import (  # noqa: E402
+    lambda_squared,
+    lambda_squared_quadrature,
+)
+from calet_aniso.model.fit import fit_flux_model  # noqa: E402
+from calet_aniso.model.setup import (  # noqa: E402
+    fit_data,
+    fitted_total_flux,
+    flux_model,
+    propagation,
+    vela_snr,
+)
+from calet_aniso.model.vela import vela_dipole, vela_dipole_above  # noqa: E402
+
+TARGET_S = 60.0
+
+
+def default_model_config() -> dict:
+    """The ``model`` section of config/config.yaml with the schema defaults it relies on."""
+    cfg = yaml.safe_load((REPO / "config/config.yaml").read_text())["model"]
+    cfg.setdefault("diffusion", {})
+    return cfg
+
+
+def main() -> None:
+    import os
+
+    os.chdir(REPO)  # config paths are relative to the repository
+    cfg = default_model_config()
+    fit = cfg["fit"]
+    catalogue = pd.read_csv(cfg["pulsars"]["catalogue"], comment="#")
+    data = fit_data(fit["electron_positron_tables"], fit["positron_tables"], fit["min_energy_gev"])
+    timings = {}
+    results = {}
+    for variant in ("reference", "vela"):
+        start = time.perf_counter()
+        model = flux_model(cfg, catalogue, variant)
+        result = fit_flux_model(model, data, fixed=tuple(fit["fixed"]))
+        pulsars = catalogue[catalogue["psrj"].isin(result.pulsars)]
+        curves = model.curves(np.geomspace(10.0, 2.0e4, 300), result.values, pulsars)
+        timings[f"fit + curves, {variant}"] = time.perf_counter() - start
+        results[variant] = (model, result, pulsars, curves)
+        print(
+            f"{variant}: chi2/ndf = {result.chi2:.1f}/{result.ndf}, {len(result.pulsars)} pulsars",
+            flush=True,
+        )
+    start = time.perf_counter()
+    per_energy = vela_dipole(
+        np.geomspace(10.0, 4570.0, 400),
+        fitted_total_flux(results["vela"][3]),
+        vela_snr(cfg),
+        propagation(cfg),
+    )
+    vela_dipole_above(per_energy, [125, 250, 500, 1000, 2000])
+    timings["Vela dipole"] = time.perf_counter() - start
+    total = sum(timings.values())
+    for name, seconds in timings.items():
+        print(f"{name:28s} {seconds:7.2f} s")
+    print(
+        f"{'model stage (one process)':28s} {total:7.2f} s   target {TARGET_S:.0f} s: "
+        f"{total / TARGET_S:.2f} of it"
+    )
+
+    # Side by side: λ² for one χ² evaluation (fitted pulsars × fitted energies).
+    model, result, pulsars, _ = results["reference"]
+    energy = data["energy_gev"].to_numpy()
+    pairs = []
+    for row in pulsars.itertuples():
+        travel = (row.age_yr - model.settings.release_kyr * 1e3) * YR_S
+        e0 = model.medium.losses.initial_energy(energy, travel)
+        keep = np.isfinite(e0)
+        pairs.append((energy[keep], e0[keep]))
+    n_pairs = sum(len(e) for e, _ in pairs)
+    start = time.perf_counter()
+    repeats = 20
+    for _ in range(repeats):
+        closed = [
+            lambda_squared(e, e0, model.medium.diffusion, model.medium.losses) for e, e0 in pairs
+        ]
+    closed_s = (time.perf_counter() - start) / repeats
+    start = time.perf_counter()
+    quad = [
+        np.array(
+            [
+                lambda_squared_quadrature(a, b, model.medium.diffusion, model.medium.losses)
+                for a, b in zip(e, e0, strict=True)
+            ]
+        )
+        for e, e0 in pairs
+    ]
+    quad_s = time.perf_counter() - start
+    worst = max(float(np.max(np.abs(c / q - 1))) for c, q in zip(closed, quad, strict=True))
+    print(
+        f"lambda^2 for one chi2 evaluation ({n_pairs} (E, E0) pairs): closed form "
+        f"{closed_s * 1e3:.2f} ms vs quadrature (baseline) {quad_s * 1e3:.1f} ms: "
+        f"{quad_s / closed_s:.0f}x; max relative difference {worst:.1e}"
+    )
+
+
+if __name__ == "__main__":
+    main()
