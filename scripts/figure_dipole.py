@@ -19,7 +19,13 @@ with rule_log(snakemake.log[0], "figure_dipole"):
         for r in ams.itertuples()
     ]
     dipole_figure(
-        table, fermi, others, snakemake.output.png, snakemake.output.pdf, snakemake.params.period
+        table,
+        fermi,
+        others,
+        snakemake.output.png,
+        snakemake.output.pdf,
+        snakemake.params.period,
+        pd.read_parquet(snakemake.input.vela),
     )
     multipole_figure(
         table,

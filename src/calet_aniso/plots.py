@@ -97,12 +97,14 @@ def dipole_figure(
     png: str | Path,
     pdf: str | Path,
     period: str = "",
+    vela: pd.DataFrame | None = None,
 ) -> None:
     """Figure 3: measured δ (top) and 95 % CL limit (bottom) vs threshold, isotropic bands.
 
     ``fermi``: Fermi-LAT 7-year limits per differential energy bin (e_low_gev, e_high_gev,
     delta_ul_95), drawn as horizontal bars over each bin. ``other_limits``: (label,
-    E_min GeV, δ_UL) integral limits above E_min, drawn as lines from E_min.
+    E_min GeV, δ_UL) integral limits above E_min, drawn as lines from E_min. ``vela``: the
+    predicted Vela SNR δ above each threshold (threshold_gev, delta_above), in both panels.
     """
     x = table["threshold_gev"].to_numpy()
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 8.0), sharex=True)
@@ -125,6 +127,16 @@ def dipole_figure(
         bottom.hlines(
             limit, e_min, x.max() * 1.5, color="tab:green", ls=next(styles), lw=1.5, label=label
         )
+    if vela is not None:
+        for ax in (top, bottom):
+            ax.plot(
+                vela["threshold_gev"],
+                vela["delta_above"],
+                "D-",
+                color="tab:purple",
+                mfc="white",
+                label="Vela SNR model, δ(≥ E_thr)",
+            )
     bottom.set_ylabel("δ upper limit (95 % CL)")
     bottom.set_xlabel("threshold energy (GeV)")
     for ax in (top, bottom):

@@ -34,6 +34,7 @@ rule figure_dipole:
         table=rules.dipole_limits.output.parquet,
         fermi=config["figures"]["fermi_limits"],
         ams=config["figures"]["ams_limits"],
+        vela=rules.vela_anisotropy.output.above,
     output:
         png=report(
             f"{RESULTS}/figures/fig3_dipole.png",
