@@ -1,13 +1,14 @@
 """Vela anisotropy prediction: analytic vs finite difference, integral over thresholds."""
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import RESOURCES
 
 from calet_aniso.model.anisotropy import integral_dipole
 from calet_aniso.model.flux import VelaSNR
 from calet_aniso.model.green import Propagation
-from calet_aniso.model.vela import vela_dipole, vela_dipole_above
+from calet_aniso.model.vela import vela_dipole, vela_dipole_above, vela_dipole_in_bins
 from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
 
 
@@ -21,6 +22,29 @@ def test_integral_dipole_of_a_constant_anisotropy():
     step = np.where(energy >= 1000, 0.5 * total, 0.0)
     expected = 0.5 * (1000.0**-2) / (100.0**-2)
     assert integral_dipole(energy, step, total, [100])[0] == pytest.approx(expected, rel=2e-2)
+
+
+def test_dipole_in_energy_bins_is_the_flux_weighted_mean():
+    """δ(E) = δ1 (E/E1)^a on J ∝ E^-3: bin mean = ∫ δ J dE / ∫ J dE in closed form."""
+    energy = np.geomspace(10, 1e4, 2000)
+    delta = 1e-3 * (energy / 10.0) ** 0.8
+    table = pd.DataFrame(
+        {"energy_gev": energy, "delta_analytic": delta, "total_flux": energy**-3.0}
+    )
+    low, high = np.array([40.0, 562.0]), np.array([56.0, 1998.0])
+    bins = vela_dipole_in_bins(table, low, high)
+
+    def antiderivative(e, power):  # ∫ E^power dE
+        return e ** (power + 1) / (power + 1)
+
+    expected = (
+        1e-3
+        * 10.0**-0.8
+        * (antiderivative(high, -2.2) - antiderivative(low, -2.2))
+        / (antiderivative(high, -3.0) - antiderivative(low, -3.0))
+    )
+    np.testing.assert_allclose(bins["delta_bin"], expected, rtol=5e-3)
+    np.testing.assert_array_equal(bins["e_low_gev"], low)
 
 
 def test_vela_prediction_analytic_equals_finite_difference_and_stays_below_one():
