@@ -6,6 +6,7 @@ import pytest
 from conftest import RESOURCES
 
 from calet_aniso.model.fit import (
+    FIXED,
     SELECTION_GRID_GEV,
     START,
     _on_limit,
@@ -193,6 +194,33 @@ def test_pulsar_selection_iteration_ends_at_a_closed_set(pseudo_data):
     above = set(model.select_pulsars(SELECTION_GRID_GEV, result.values)["psrj"])
     assert above <= set(result.pulsars)
     assert set(selected["psrj"]) <= set(result.pulsars)
+
+
+def test_one_sided_bound_of_a_parameter_on_its_limit(pseudo_data):
+    """Asimov pseudo-data (the expectation itself, no noise) without a primary cut-off: the fit
+    ends with 1/E_cut on its limit 0, flags it, and its 95 % CL upper bound is where the
+    profile χ² (all else refitted) rises by 2.71."""
+    model, truth, selected, _, pseudo = pseudo_data
+    no_cutoff = dict(truth, inv_cutoff_per_tev=0.0)
+    expected = pseudo["flux"] + pseudo["sigma"] * residuals(model, pseudo, no_cutoff, selected)
+    data = pseudo.assign(flux=expected)
+    result = fit_flux_model(model, data, start=no_cutoff, pulsars=selected)
+    if "inv_cutoff_per_tev" not in result.at_limit():
+        pytest.fail(f"1/E_cut = {result.values['inv_cutoff_per_tev']} is not on its limit")
+    bound = result.bounds_95["inv_cutoff_per_tev"]
+    assert 0 < bound < 1
+    profile = fit_flux_model(
+        model,
+        data,
+        start=dict(result.values, inv_cutoff_per_tev=bound),
+        fixed=(*FIXED, "inv_cutoff_per_tev"),
+        pulsars=selected,
+    )
+    assert profile.chi2 - result.chi2 == pytest.approx(2.71, abs=0.05)
+    assert (
+        result.parameter_table().set_index("parameter").loc["inv_cutoff_per_tev", "bound_95"]
+        == bound
+    )
 
 
 def test_parameters_on_a_limit_are_flagged():

@@ -50,7 +50,12 @@ def parameter_text(summary: Mapping) -> str:
         if name not in summary["free_parameters"]:
             lines.append(f"{label} = {value} (fixed)")
         elif name in summary["at_limit"]:
-            lines.append(f"{label} = {value} (at limit)")
+            bound = summary["one_sided_95_bounds"].get(name, float("nan"))
+            side = "<" if bound > summary["values"][name] else ">"
+            if bound == bound:  # not NaN
+                lines.append(f"{label} {side} {fmt.format(bound * scale)} (95 % CL; fit at limit)")
+            else:
+                lines.append(f"{label} = {value} (at limit)")
         else:
             lines.append(f"{label} = {value} ± {fmt.format(summary['errors'][name] * scale)}")
     release = summary["pulsar_settings"]["release_kyr"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from iminuit import Minuit
+from scipy import optimize
 
 from .flux import PARAMETERS, FluxModel
 
@@ -99,6 +100,9 @@ class FitResult:
     chi2_by_dataset: dict[str, float]
     points_by_dataset: dict[str, int]
     correlation: dict[str, dict[str, float]]
+    #: For a free parameter that ended on a limit: the one-sided 95 % CL bound on the other
+    #: side (profile likelihood, Δχ² = 2.71), NaN if not reached within the parameter's range.
+    bounds_95: dict[str, float]
 
     def to_dict(self) -> dict:
         return {
@@ -114,6 +118,7 @@ class FitResult:
             "points_by_dataset": self.points_by_dataset,
             "correlation": self.correlation,
             "at_limit": self.at_limit(),
+            "one_sided_95_bounds": self.bounds_95,
         }
 
     def at_limit(self) -> list[str]:
@@ -131,6 +136,7 @@ class FitResult:
                 "lower_limit": [LIMITS[p][0] for p in PARAMETERS],
                 "upper_limit": [LIMITS[p][1] for p in PARAMETERS],
                 "at_limit": [p in self.at_limit() for p in PARAMETERS],
+                "bound_95": [self.bounds_95.get(p, np.nan) for p in PARAMETERS],
             }
         )
 
@@ -243,6 +249,7 @@ def fit_flux_model(
     datasets = data["experiment"] + " " + data["species"]
     hesse = minuit.covariance
     correlation = hesse.correlation() if hesse is not None else None
+    at_limit = [p for p in free if _on_limit(params[p], *LIMITS[p])]
     return FitResult(
         values=params,
         errors=dict(zip(PARAMETERS, minuit.errors, strict=True)),
@@ -259,4 +266,36 @@ def fit_flux_model(
         correlation={}
         if correlation is None
         else {a: {b: float(correlation[a, b]) for b in free} for a in free},
+        bounds_95={
+            p: _one_sided_bound(model, data, params, fixed, pulsars, p, float(minuit.fval))
+            for p in at_limit
+        },
     )
+
+
+#: Δχ² of a one-sided 95 % CL bound (one parameter, profile likelihood).
+DELTA_CHI2_ONE_SIDED_95 = 2.7055
+
+
+def _one_sided_bound(model, data, params, fixed, pulsars, name: str, chi2_min: float) -> float:
+    """One-sided 95 % CL bound of a parameter sitting on a limit: where the profile χ² (the
+    other free parameters refitted) has risen by 2.71 away from that limit; NaN if it does not
+    within the parameter's range. (MINOS is not used: it fails for some fits on a boundary.)"""
+    lower, upper = LIMITS[name]
+    value = params[name]
+    side = 1.0 if abs(value - lower) <= abs(upper - value) else -1.0
+    end = upper if side > 0 else lower
+
+    def excess(x: float) -> float:
+        start = dict(params, **{name: x})
+        refit = _minimise(model, data, start, (*fixed, name), pulsars)
+        return float(refit.fval) - chi2_min - DELTA_CHI2_ONE_SIDED_95
+
+    step = 1e-3 * (upper - lower)
+    inner, outer = value, value + side * step
+    while excess(outer) < 0:
+        if outer == end:
+            return float("nan")
+        inner, step = outer, 4.0 * step
+        outer = float(np.clip(value + side * step, lower, upper))
+    return float(optimize.brentq(excess, inner, outer, xtol=1e-4 * step))
