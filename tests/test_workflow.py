@@ -154,6 +154,7 @@ def test_headline_table_and_figure(small_run):
     vela = pd.read_parquet(small_run / "model/vela_dipole_thresholds.parquet")
     assert vela["threshold_gev"].tolist() == [20, 40, 80, 160]
     assert (vela["delta_above"].diff().dropna() > 0).all()  # Vela matters more at higher energy
+    assert (vela["delta_above_all_sources"] > 0).all() and vela["dipole_b_deg"].abs().le(90).all()
     for name in (
         "fig1_exposure",
         "fig2_flux_model",

@@ -218,6 +218,24 @@ def vela_figure(
         mfc="white",
         label="Vela SNR δ(≥ E_thr)",
     )
+    if "delta_all_sources" in per_energy:
+        ax.plot(
+            e,
+            per_energy["delta_all_sources"],
+            color="0.3",
+            lw=1.2,
+            ls="--",
+            label="Vela SNR + pulsars (vector sum) δ(E)",
+        )
+        ax.plot(
+            above["threshold_gev"],
+            above["delta_above_all_sources"],
+            "s--",
+            color="0.3",
+            mfc="white",
+            ms=5,
+            label="Vela SNR + pulsars δ(≥ E_thr)",
+        )
     for i, row in enumerate(fermi_bins.itertuples()):
         ax.hlines(
             row.delta_bin,
@@ -251,7 +269,7 @@ def vela_figure(
     ax.set_xlabel("energy / threshold energy (GeV)")
     ax.set_ylabel("dipole amplitude δ")
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(fontsize=7, loc="lower right")
     ax.set_title(f"Predicted Vela SNR anisotropy{f' ({period})' if period else ''}")
     fig.tight_layout()
     save_figure(fig, png, pdf)

@@ -37,6 +37,8 @@ rule fit_flux_model:
 rule vela_anisotropy:
     input:
         curves=f"{RESULTS}/model/flux_model_vela.parquet",
+        fit=f"{RESULTS}/model/flux_fit_vela.json",
+        catalogue=MODEL["pulsars"]["catalogue"],
         tables=list(FIT["electron_positron_tables"].values()),
         fermi=config["figures"]["fermi_limits"],
     output:

@@ -50,6 +50,34 @@ def finite_difference_dipole(
         )
 
 
+def integral_dipole_vectors(
+    energy_gev: np.ndarray,
+    anisotropic_flux: np.ndarray,
+    total_flux: np.ndarray,
+    thresholds_gev: np.ndarray,
+    upper_gev: np.ndarray | None = None,
+) -> np.ndarray:
+    """δ⃗ above each threshold, (n_thresholds, 3): ∫_{E≥thr} δ⃗(E) J(E) dE / ∫_{E≥thr} J_total dE.
+
+    ``anisotropic_flux`` is δ⃗(E) J(E) as (n_E, 3) vectors; the integrals use the trapezoid
+    rule in ln E on the given energy grid (up to its end, or to ``upper_gev``, one per
+    threshold: δ⃗ in the energy bin [thr, upper]). NaN where the total flux vanishes.
+    """
+    energy = np.asarray(energy_gev)
+    vectors = np.asarray(anisotropic_flux, dtype=np.float64).reshape(len(energy), -1)
+    thresholds = np.atleast_1d(thresholds_gev)
+    uppers = np.full(len(thresholds), np.inf) if upper_gev is None else np.atleast_1d(upper_gev)
+    out = np.full((len(thresholds), vectors.shape[1]), np.nan)
+    for i, (threshold, upper) in enumerate(zip(thresholds, uppers, strict=True)):
+        keep = (energy >= threshold) & (energy <= upper)
+        x = np.log(energy[keep])
+        numerator = np.trapezoid(vectors[keep] * energy[keep, None], x, axis=0)
+        denominator = np.trapezoid(total_flux[keep] * energy[keep], x)
+        if denominator > 0:
+            out[i] = numerator / denominator
+    return out
+
+
 def integral_dipole(
     energy_gev: np.ndarray,
     anisotropic_flux: np.ndarray,
@@ -57,26 +85,9 @@ def integral_dipole(
     thresholds_gev: np.ndarray,
     upper_gev: np.ndarray | None = None,
 ) -> np.ndarray:
-    """δ above each threshold: |∫_{E≥thr} δ⃗(E) J(E) dE| / ∫_{E≥thr} J_total(E) dE.
-
-    ``anisotropic_flux`` is δ⃗(E) J(E) as (n_E, 3) vectors or (n_E,) along one direction;
-    the integrals use the trapezoid rule in ln E on the given energy grid (up to its end, or
-    to ``upper_gev``, one per threshold: δ in the energy bin [thr, upper]).
-    """
-    energy = np.asarray(energy_gev)
-    thresholds = np.atleast_1d(thresholds_gev)
-    uppers = np.full(len(thresholds), np.inf) if upper_gev is None else np.atleast_1d(upper_gev)
-    out = []
-    for threshold, upper in zip(thresholds, uppers, strict=True):
-        keep = (energy >= threshold) & (energy <= upper)
-        x = np.log(energy[keep])
-        numerator = np.trapezoid(
-            anisotropic_flux[keep] * energy[keep, None]
-            if anisotropic_flux.ndim > 1
-            else anisotropic_flux[keep] * energy[keep],
-            x,
-            axis=0,
-        )
-        denominator = np.trapezoid(total_flux[keep] * energy[keep], x)
-        out.append(float(np.linalg.norm(numerator) / denominator) if denominator > 0 else np.nan)
-    return np.array(out)
+    """|δ⃗| above each threshold (see :func:`integral_dipole_vectors`); ``anisotropic_flux``
+    may also be (n_E,), the anisotropy along one direction."""
+    vectors = integral_dipole_vectors(
+        energy_gev, anisotropic_flux, total_flux, thresholds_gev, upper_gev
+    )
+    return np.linalg.norm(vectors, axis=1)

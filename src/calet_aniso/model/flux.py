@@ -30,7 +30,13 @@ import numpy as np
 import pandas as pd
 
 from .constants import KPC_CM, KYR_S, YR_S
-from .green import Propagation, burst_density, continuous_density, flux_from_density
+from .green import (
+    Propagation,
+    burst_density,
+    burst_gradient,
+    continuous_density,
+    flux_from_density,
+)
 from .injection import CutoffPowerLaw
 from .pulsars import total_spin_down_energy_erg
 
@@ -148,27 +154,34 @@ class FluxModel:
             & (p["dist_kpc"] <= self.settings.max_distance_kpc)
         ]
 
-    def pulsar_fluxes(
+    def pulsar_densities(
         self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame
-    ) -> np.ndarray:
-        """Flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹) of each pulsar of ``table``, shape (n_pulsars, n_E)."""
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Density n (GeV⁻¹ cm⁻³) and |∇n| (GeV⁻¹ cm⁻⁴, pointing to the pulsar's side) at the
+        Sun of each pulsar of ``table``, each of shape (n_pulsars, n_E)."""
         w0 = total_spin_down_energy_erg(
             table["edot_erg_s"].to_numpy(),
             table["age_yr"].to_numpy(),
             self.settings.tau0_yr,
             self.settings.braking_index,
         )
-        out = np.zeros((len(table), len(np.atleast_1d(energy_gev))))
+        shape = (len(table), len(np.atleast_1d(energy_gev)))
+        density, gradient = np.zeros(shape), np.zeros(shape)
         for k, (row, energy) in enumerate(zip(table.itertuples(), w0, strict=True)):
             spectrum = CutoffPowerLaw(
                 params["pulsar_index"], params["pulsar_cutoff_gev"], params["eta"] * energy, 1.0
             )
             travel = (row.age_yr - self.settings.release_kyr * 1e3) * YR_S
-            density, _ = burst_density(
-                energy_gev, row.dist_kpc * KPC_CM, travel, spectrum, self.medium
-            )
-            out[k] = flux_from_density(density)
-        return out
+            distance = row.dist_kpc * KPC_CM
+            density[k], lam2 = burst_density(energy_gev, distance, travel, spectrum, self.medium)
+            gradient[k] = burst_gradient(density[k], lam2, distance)
+        return density, gradient
+
+    def pulsar_fluxes(
+        self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame
+    ) -> np.ndarray:
+        """Flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹) of each pulsar of ``table``, shape (n_pulsars, n_E)."""
+        return flux_from_density(self.pulsar_densities(energy_gev, params, table)[0])
 
     def components(
         self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame | None = None
