@@ -115,6 +115,6 @@ rule figure_flux_model:
         mem_mb=1000,
         runtime=5,
     params:
-        variants=VARIANTS,
+        variants=list(VARIANTS),
     script:
         "../../scripts/figure_flux_model.py"

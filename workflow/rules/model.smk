@@ -1,12 +1,13 @@
 """Comparison model (seed section 4): e± flux fit (two variants) and the Vela SNR anisotropy."""
 
+from calet_aniso.model.setup import VARIANTS  # seed Figure 2, upper and lower panel
+
 MODEL = config["model"]
 FIT = MODEL["fit"]
-VARIANTS = ["reference", "vela"]  # seed Figure 2, upper and lower panel
 
 
 wildcard_constraints:
-    variant="reference|vela",
+    variant="|".join(VARIANTS),
 
 
 rule fit_flux_model:
