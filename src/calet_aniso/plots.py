@@ -218,24 +218,23 @@ def vela_figure(
         mfc="white",
         label="Vela SNR δ(≥ E_thr)",
     )
-    if "delta_all_sources" in per_energy:
-        ax.plot(
-            e,
-            per_energy["delta_all_sources"],
-            color="0.3",
-            lw=1.2,
-            ls="--",
-            label="Vela SNR + pulsars (vector sum) δ(E)",
-        )
-        ax.plot(
-            above["threshold_gev"],
-            above["delta_above_all_sources"],
-            "s--",
-            color="0.3",
-            mfc="white",
-            ms=5,
-            label="Vela SNR + pulsars δ(≥ E_thr)",
-        )
+    ax.plot(
+        e,
+        per_energy["delta_all_sources"],
+        color="0.3",
+        lw=1.2,
+        ls="--",
+        label="Vela SNR + pulsars (vector sum) δ(E)",
+    )
+    ax.plot(
+        above["threshold_gev"],
+        above["delta_above_all_sources"],
+        "s--",
+        color="0.3",
+        mfc="white",
+        ms=5,
+        label="Vela SNR + pulsars δ(≥ E_thr)",
+    )
     for i, row in enumerate(fermi_bins.itertuples()):
         ax.hlines(
             row.delta_bin,
