@@ -249,8 +249,7 @@ def fit_flux_model(
     datasets = data["experiment"] + " " + data["species"]
     hesse = minuit.covariance
     correlation = hesse.correlation() if hesse is not None else None
-    at_limit = [p for p in free if _on_limit(params[p], *LIMITS[p])]
-    return FitResult(
+    result = FitResult(
         values=params,
         errors=dict(zip(PARAMETERS, minuit.errors, strict=True)),
         chi2=float(minuit.fval),
@@ -266,11 +265,13 @@ def fit_flux_model(
         correlation={}
         if correlation is None
         else {a: {b: float(correlation[a, b]) for b in free} for a in free},
-        bounds_95={
-            p: _one_sided_bound(model, data, params, fixed, pulsars, p, float(minuit.fval))
-            for p in at_limit
-        },
+        bounds_95={},
     )
+    for name in result.at_limit():
+        result.bounds_95[name] = _one_sided_bound(
+            model, data, params, fixed, pulsars, name, result.chi2
+        )
+    return result
 
 
 #: Δχ² of a one-sided 95 % CL bound (one parameter, profile likelihood).
