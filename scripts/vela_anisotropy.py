@@ -31,20 +31,21 @@ with rule_log(snakemake.log[0], "vela_anisotropy") as log:
     # Only where the total flux is measured: beyond, the model is an extrapolation.
     top = max(float(read_flux_table(t)["energy_high_gev"].max()) for t in snakemake.input.tables)
     energy = np.geomspace(10.0, top, 400)
+    total_flux = total(energy)
     per_energy = vela_dipole(energy, total, model.vela, model.medium)
-    vectors = summed_dipole(model, fit["values"], pulsars, energy, total(energy))
+    vectors = summed_dipole(model, fit["values"], pulsars, energy, total_flux)
     per_energy["delta_all_sources"] = np.linalg.norm(vectors, axis=1)
     per_energy["dipole_l_deg"], per_energy["dipole_b_deg"] = galactic_direction(vectors)
 
     thresholds = snakemake.params.thresholds
     above = vela_dipole_above(per_energy, thresholds)
-    every = dipole_above(energy, vectors, total(energy), thresholds)
+    every = dipole_above(energy, vectors, total_flux, thresholds)
     above = above.join(every.rename(columns={"delta": "delta_above_all_sources"}))
     # Fermi-LAT limits are per differential bin: compare the flux-weighted δ in each bin.
     fermi = pd.read_csv(snakemake.input.fermi, comment="#")
     bins = vela_dipole_in_bins(per_energy, fermi["e_low_gev"], fermi["e_high_gev"])
     bins["delta_bin_all_sources"] = dipole_above(
-        energy, vectors, total(energy), fermi["e_low_gev"], fermi["e_high_gev"]
+        energy, vectors, total_flux, fermi["e_low_gev"], fermi["e_high_gev"]
     )["delta"].to_numpy()
     bins["fermi_delta_ul_95"] = fermi["delta_ul_95"].to_numpy()
 

@@ -127,6 +127,7 @@ class FitResult:
 
     def parameter_table(self) -> pd.DataFrame:
         """One row per parameter: value, error (0 if fixed), fixed flag, limits."""
+        at_limit = self.at_limit()
         return pd.DataFrame(
             {
                 "parameter": list(PARAMETERS),
@@ -135,7 +136,7 @@ class FitResult:
                 "fixed": [p not in self.free for p in PARAMETERS],
                 "lower_limit": [LIMITS[p][0] for p in PARAMETERS],
                 "upper_limit": [LIMITS[p][1] for p in PARAMETERS],
-                "at_limit": [p in self.at_limit() for p in PARAMETERS],
+                "at_limit": [p in at_limit for p in PARAMETERS],
                 "bound_95": [self.bounds_95.get(p, np.nan) for p in PARAMETERS],
             }
         )

@@ -58,35 +58,39 @@ def vela_dipole(
     )
 
 
+def _flux_weighted_delta(
+    table: pd.DataFrame, low_gev: np.ndarray, high_gev: np.ndarray | None = None
+) -> np.ndarray:
+    """Flux-weighted δ above ``low_gev`` (up to ``high_gev`` if given) from a per-energy table
+    of :func:`vela_dipole` (fine log grid)."""
+    total = table["total_flux"].to_numpy()
+    return integral_dipole(
+        table["energy_gev"].to_numpy(),
+        table["delta_analytic"].to_numpy() * total,
+        total,
+        low_gev,
+        high_gev,
+    )
+
+
 def vela_dipole_in_bins(
     table: pd.DataFrame, low_gev: np.ndarray, high_gev: np.ndarray
 ) -> pd.DataFrame:
     """Flux-weighted mean δ in energy bins [low, high] (as Fermi-LAT's differential limits)."""
-    delta_flux = table["delta_analytic"].to_numpy() * table["total_flux"].to_numpy()
     return pd.DataFrame(
         {
             "e_low_gev": np.asarray(low_gev, dtype=float),
             "e_high_gev": np.asarray(high_gev, dtype=float),
-            "delta_bin": integral_dipole(
-                table["energy_gev"].to_numpy(),
-                delta_flux,
-                table["total_flux"].to_numpy(),
-                low_gev,
-                high_gev,
-            ),
+            "delta_bin": _flux_weighted_delta(table, low_gev, high_gev),
         }
     )
 
 
 def vela_dipole_above(table: pd.DataFrame, thresholds_gev: np.ndarray) -> pd.DataFrame:
-    """δ(≥ threshold) from a per-energy table of :func:`vela_dipole` (fine log grid)."""
-    energy = table["energy_gev"].to_numpy()
-    delta_flux = table["delta_analytic"].to_numpy() * table["total_flux"].to_numpy()
+    """δ(≥ threshold) from a per-energy table of :func:`vela_dipole`."""
     return pd.DataFrame(
         {
             "threshold_gev": np.asarray(thresholds_gev, dtype=float),
-            "delta_above": integral_dipole(
-                energy, delta_flux, table["total_flux"].to_numpy(), thresholds_gev
-            ),
+            "delta_above": _flux_weighted_delta(table, thresholds_gev),
         }
     )
