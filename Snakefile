@@ -1,4 +1,5 @@
-"""CALET e± anisotropy pipeline. Stages live in workflow/rules/, science in src/calet_aniso/."""
+"""CALET e± anisotropy pipeline. Stages live in workflow/rules/ (included in data-flow order),
+science in the installed package calet_aniso (src/calet_aniso/)."""
 
 from snakemake.utils import min_version
 
@@ -13,9 +14,10 @@ include: "workflow/rules/simulate.smk"
 include: "workflow/rules/ingest.smk"
 include: "workflow/rules/exposure.smk"
 include: "workflow/rules/skymaps.smk"
-include: "workflow/rules/multipoles.smk"
+include: "workflow/rules/statistics.smk"
+include: "workflow/rules/comparison_model.smk"
 include: "workflow/rules/montecarlo.smk"
-include: "workflow/rules/model.smk"
+include: "workflow/rules/headline.smk"
 include: "workflow/rules/figures.smk"
 
 

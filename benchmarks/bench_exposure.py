@@ -29,17 +29,14 @@ sys.path.insert(0, str(REPO / "src"))
 
 from astropy.time import Time, TimeDelta  # noqa: E402
 
-from calet_aniso.exposure import (  # noqa: E402
-    brute_force_exposure,
-    exposure_from_cube,
-    livetime_cube,
-    orbit_batches,
-)
-from calet_aniso.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
-from calet_aniso.response import read_response  # noqa: E402
-from calet_aniso.simulate import SimulationSettings, simulate_orbit_table  # noqa: E402
-from calet_aniso.tables import write_parquet  # noqa: E402
-from calet_aniso.timesys import TimeSystem  # noqa: E402
+from calet_aniso.exposure.projection import # noqa: E402     brute_force_exposure, exposure_from_cube
+
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
+from calet_aniso.ingest.time_system import TimeSystem  # noqa: E402
+from calet_aniso.instrument.response import read_response  # noqa: E402
+from calet_aniso.io.files import write_parquet  # noqa: E402
+from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table  # noqa: E402
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
 
 RESPONSE = REPO / "resources/response/calet_like_aeff.fits"
 NSIDE = 64
@@ -48,8 +45,9 @@ CHILD = """
 import sys, time, resource
 sys.path.insert(0, {src!r})
 import pyarrow.parquet as pq
-from calet_aniso.exposure import livetime_cube, exposure_from_cube
-from calet_aniso.response import read_response
+from calet_aniso.exposure.projection import exposure_from_cube
+from calet_aniso.exposure.livetime_cube import livetime_cube
+from calet_aniso.instrument.response import read_response
 import numpy as np
 response = read_response({response!r})
 exposure_from_cube(livetime_cube([pq.read_table({orbit!r}).slice(0, 10).to_pandas()]), response, {nside})  # JIT warm-up

@@ -25,20 +25,20 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from calet_aniso.model.constants import YR_S  # noqa: E402
-from calet_aniso.model.diffusion_length import (  # noqa: E402
-    lambda_squared,
-    lambda_squared_quadrature,
-)
-from calet_aniso.model.fit import fit_flux_model  # noqa: E402
-from calet_aniso.model.setup import (  # noqa: E402
+from calet_aniso.comparison_model.configuration import (  # noqa: E402
     fit_data,
     fitted_total_flux,
     flux_model,
     propagation,
     vela_snr,
 )
-from calet_aniso.model.vela import vela_dipole, vela_dipole_above  # noqa: E402
+from calet_aniso.comparison_model.constants import YR_S  # noqa: E402
+from calet_aniso.comparison_model.diffusion_length import (  # noqa: E402
+    lambda_squared,
+    lambda_squared_quadrature,
+)
+from calet_aniso.comparison_model.fit import fit_flux_model  # noqa: E402
+from calet_aniso.comparison_model.vela_prediction import vela_dipole, vela_dipole_above  # noqa: E402
 
 TARGET_S = 60.0
 

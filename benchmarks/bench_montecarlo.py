@@ -27,12 +27,14 @@ sys.path.insert(0, str(REPO / "src"))
 
 import healpy as hp  # noqa: E402
 
-from calet_aniso.exposure import exposure_from_cube, livetime_cube, orbit_batches  # noqa: E402
-from calet_aniso.montecarlo import IsotropicSky, run_samples  # noqa: E402
-from calet_aniso.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
-from calet_aniso.response import read_response  # noqa: E402
-from calet_aniso.simulate import SimulationSettings, simulate_orbit_table  # noqa: E402
-from calet_aniso.timesys import TimeSystem  # noqa: E402
+from calet_aniso.exposure.projection import exposure_from_cube  # noqa: E402
+
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches  # noqa: E402
+from calet_aniso.ingest.time_system import TimeSystem  # noqa: E402
+from calet_aniso.instrument.response import read_response  # noqa: E402
+from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples  # noqa: E402
+from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table  # noqa: E402
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
 
 COUNTS = (50_000, 25_000, 12_000, 5_000, 1_500)
 NSIDE = 64

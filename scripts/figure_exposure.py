@@ -1,18 +1,10 @@
 """Rule figure_exposure: Figure 1, average normalised exposure maps."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
-
-from calet_aniso.healpix_io import read_maps
-from calet_aniso.plots import exposure_figure
-from calet_aniso.runlog import rule_log
+from calet_aniso.exposure.average import AverageExposure
+from calet_aniso.figures.fig1_exposure import exposure_figure, panel_title
+from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "figure_exposure"):
-    panels = {}
-    for threshold, path in zip(snakemake.params.thresholds, snakemake.input.averages, strict=True):
-        maps, header = read_maps(path)
-        label = f"{threshold:g} GeV" if threshold < 1000 else f"{threshold / 1000:g} TeV"
-        panels[f"E ≥ {label} ({header['NEVENTS']} events)"] = maps["average_exposure"]
+    averages = [AverageExposure.read(p) for p in snakemake.input.averages]
+    panels = {panel_title(a.threshold_gev, a.n_events): a.exposure_m2s for a in averages}
     exposure_figure(panels, snakemake.output.png, snakemake.output.pdf, snakemake.params.period)

@@ -1,21 +1,17 @@
 """Rule figure_vela: Figure 4, predicted Vela dipole vs limits."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
-
 import pandas as pd
 
-from calet_aniso.plots import vela_figure
-from calet_aniso.runlog import rule_log
+from calet_aniso.analysis.headline import read_headline_table
+from calet_aniso.figures.fig4_vela import vela_figure
+from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "figure_vela"):
     vela_figure(
         pd.read_parquet(snakemake.input.per_energy),
         pd.read_parquet(snakemake.input.above),
         pd.read_parquet(snakemake.input.fermi_bins),
-        pd.read_parquet(snakemake.input.table),
+        read_headline_table(snakemake.input.table),
         pd.read_csv(snakemake.input.fermi, comment="#"),
         snakemake.output.png,
         snakemake.output.pdf,

@@ -1,21 +1,15 @@
 """Rule ingest: validate and normalise the period's raw files; write Parquet and a report."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
-
-
-from calet_aniso.config import time_system
-from calet_aniso.ingest import ingest, write_ingest
-from calet_aniso.runlog import rule_log
+from calet_aniso.ingest.normalise import ingest, write_ingest
+from calet_aniso.ingest.time_system import TimeSystem
+from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "ingest") as log:
     settings = snakemake.params.ingest
     result = ingest(
         list(snakemake.input.orbit),
         list(snakemake.input.events),
-        time_system({"time_system": snakemake.params.time_system}),
+        TimeSystem.from_config(snakemake.params.time_system),
         min_energy_gev=float(settings["min_energy_gev"]),
         lb_tolerance_deg=float(settings["lb_tolerance_deg"]),
         period=snakemake.params.period,

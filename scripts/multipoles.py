@@ -1,19 +1,11 @@
-"""Rule multipoles: C0..C3, dipole, 95 % CL limit of one threshold, corrected and not."""
+"""Rule multipoles: every statistic of one threshold's maps, corrected and not."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(snakemake.scriptdir).parent / "src"))  # also in conda/cluster jobs
-
-import pandas as pd
-
-from calet_aniso.analysis import analyse_sample
-from calet_aniso.healpix_io import read_maps
-from calet_aniso.runlog import rule_log
-from calet_aniso.tables import write_parquet
+from calet_aniso.analysis.headline import analyse_sample, write_row
+from calet_aniso.analysis.skymaps import SkyMaps
+from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "multipoles") as log:
-    maps, header = read_maps(snakemake.input.skymap)
-    row = analyse_sample(header["THRESH"], maps["counts"], maps["weighted"])
-    write_parquet(pd.DataFrame([row]), snakemake.output.row, {"threshold_gev": header["THRESH"]})
+    maps = SkyMaps.read(snakemake.input.skymap)
+    row = analyse_sample(maps.threshold_gev, maps.counts, maps.weighted)
+    write_row(row, snakemake.output.row)
     log.info("%s", row)

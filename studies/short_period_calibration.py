@@ -31,16 +31,17 @@ from astropy import units as u  # noqa: E402
 from astropy.time import Time  # noqa: E402
 from scipy import stats  # noqa: E402
 
-from calet_aniso.analysis import analyse_sample  # noqa: E402
-from calet_aniso.config import threshold_key  # noqa: E402
-from calet_aniso.exposure import ATTITUDE_COLUMNS, exposure_from_cube, livetime_cube  # noqa: E402
-from calet_aniso.montecarlo import IsotropicSky, run_samples  # noqa: E402
-from calet_aniso.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
-from calet_aniso.response import read_response  # noqa: E402
-from calet_aniso.simulate import SimulationSettings, simulate_observation  # noqa: E402
-from calet_aniso.skymap import average_exposure, sky_maps  # noqa: E402
-from calet_aniso.spectrum import InterpolatedFlux, read_flux_table  # noqa: E402
-from calet_aniso.timesys import TimeSystem  # noqa: E402
+from calet_aniso.analysis.headline import analyse_sample  # noqa: E402
+from calet_aniso.analysis.skymaps import average_exposure, sky_maps  # noqa: E402
+from calet_aniso.config.checks import threshold_key  # noqa: E402
+from calet_aniso.exposure.projection import exposure_from_cube  # noqa: E402
+from calet_aniso.exposure.livetime_cube import ATTITUDE_COLUMNS, livetime_cube  # noqa: E402
+from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table  # noqa: E402
+from calet_aniso.ingest.time_system import TimeSystem  # noqa: E402
+from calet_aniso.instrument.response import read_response  # noqa: E402
+from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples  # noqa: E402
+from calet_aniso.simulation.observation import SimulationSettings, simulate_observation  # noqa: E402
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
 
 RESOURCES = REPO / "resources"
 

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
 import pytest
 from astropy.time import Time
 
-from calet_aniso.orbit import CircularOrbit, nearest_tle, read_tle_file
-from calet_aniso.response import read_response
-from calet_aniso.simulate import Dipole, SimulationSettings, simulate_observation
-from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
-from calet_aniso.timesys import TimeSystem
+from calet_aniso.comparison_model.configuration import propagation, pulsar_settings, vela_snr
+from calet_aniso.config.schema import default_config
+from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table
+from calet_aniso.ingest.time_system import TimeSystem
+from calet_aniso.instrument.response import read_response
+from calet_aniso.simulation.observation import Dipole, SimulationSettings, simulate_observation
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file
 
 REPO = Path(__file__).resolve().parents[1]
 RESOURCES = REPO / "resources"
+#: The schema's defaults, the one place defaults live (tests run from the repository root).
+DEFAULTS = default_config()
+#: The default comparison model's medium (eq. 4.1 diffusion, Thomson losses) and Vela SNR.
+MEDIUM = propagation(DEFAULTS["model"])
+VELA_SNR = vela_snr(DEFAULTS["model"])
+PULSAR_SETTINGS = pulsar_settings(DEFAULTS["model"])
+VELA = (VELA_SNR.l_deg, VELA_SNR.b_deg)
+
+
+def dipole(amplitude: float, l_deg: float = VELA[0], b_deg: float = VELA[1]) -> Dipole:
+    """An injected dipole, towards Vela unless told otherwise."""
+    return Dipole(amplitude=amplitude, l_deg=l_deg, b_deg=b_deg)
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +45,7 @@ def flux():
 
 @pytest.fixture(scope="session")
 def time_system():
-    return TimeSystem()
+    return TimeSystem.from_config(DEFAULTS["time_system"])
 
 
 def iss_orbit(start_utc: str) -> CircularOrbit:
@@ -40,8 +55,10 @@ def iss_orbit(start_utc: str) -> CircularOrbit:
 
 
 def small_settings(**overrides) -> SimulationSettings:
-    """Two days at 60 s cadence, events above 30 GeV (about 4 000 events)."""
-    base = dict(
+    """Two days at 60 s cadence, events above 30 GeV (about 4 000 events); other settings
+    are the schema's defaults."""
+    base = SimulationSettings.from_config(DEFAULTS["simulation"])
+    small = dict(
         start_utc="2016-03-01T00:00:00",
         stop_utc="2016-03-03T00:00:00",
         cadence_s=60.0,
@@ -49,8 +66,7 @@ def small_settings(**overrides) -> SimulationSettings:
         min_energy_gev=30.0,
         max_energy_gev=20_000.0,
     )
-    base.update(overrides)
-    return SimulationSettings(**base)
+    return dataclasses.replace(base, **{**small, **overrides})
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +87,7 @@ def month_observations(response, flux, time_system):
             stop_utc="2017-01-21T00:00:00",
             min_energy_gev=20.0,
             seed=11,
-            dipole=Dipole(amplitude=amplitude),
+            dipole=dipole(amplitude),
         )
         orbit = iss_orbit(settings.start_utc)
         out[name] = (*simulate_observation(settings, orbit, time_system, response, flux), orbit)

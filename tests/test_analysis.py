@@ -7,29 +7,26 @@ the nodes, average exposure, eq. 3.1 weights, multipoles.
 
 import numpy as np
 import pytest
-from conftest import iss_orbit, small_settings
+from conftest import VELA, dipole, iss_orbit, small_settings
 from scipy import stats
 
-from calet_aniso.analysis import analyse_sample
-from calet_aniso.exposure import exposure_from_cube, livetime_cube, orbit_batches
-from calet_aniso.frames import angular_separation_deg, unit_vector
-from calet_aniso.simulate import Dipole, simulate_observation
-from calet_aniso.skymap import (
-    average_exposure,
-    event_exposure,
-    event_pixels,
-    event_weights,
-    sky_maps,
-)
+from calet_aniso.analysis.headline import analyse_sample
+from calet_aniso.analysis.skymaps import event_exposure, event_pixels, sample_sky_maps
+from calet_aniso.analysis.statistics import event_weights, exposure_mask, reference_exposure
+from calet_aniso.exposure.average import average_exposure
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
+from calet_aniso.exposure.node_maps import NodeExposure
+from calet_aniso.exposure.projection import exposure_from_cube
+from calet_aniso.geometry.frames import angular_separation_deg, unit_vector
+from calet_aniso.simulation.observation import simulate_observation
 
 NSIDE = 32
-VELA = (263.55, -2.79)
 
 
 @pytest.fixture(scope="module")
 def skies(response, flux, time_system):
     out = {}
-    node_maps = None
+    nodes = None
     for name, amplitude in (("isotropic", 0.0), ("dipole", 0.1)):
         settings = small_settings(
             start_utc="2016-01-01T00:00:00",
@@ -37,20 +34,19 @@ def skies(response, flux, time_system):
             cadence_s=60.0,
             min_energy_gev=30.0,
             seed=2024,
-            dipole=Dipole(amplitude=amplitude, l_deg=VELA[0], b_deg=VELA[1]),
+            dipole=dipole(amplitude),
         )
         orbit_table, events, _truth = simulate_observation(
             settings, iss_orbit(settings.start_utc), time_system, response, flux
         )
-        if node_maps is None:  # same live-time stream for both: same orbit table
-            node_maps = exposure_from_cube(
-                livetime_cube(orbit_batches(orbit_table)), response, NSIDE
-            )
+        if nodes is None:  # same live-time stream for both: same orbit table
+            cube = livetime_cube(orbit_batches(orbit_table), 64, 2.0)
+            nodes = NodeExposure(response.energies_gev, exposure_from_cube(cube, response, NSIDE))
         energy, gal_l, gal_b = (events[c].to_numpy() for c in ("energy", "l", "b"))
-        maps = sky_maps(node_maps, response, energy, gal_l, gal_b)
+        maps = sample_sky_maps(nodes, response, energy, gal_l, gal_b, 0.0)
         weights = event_weights(
-            maps.average_exposure,
-            event_exposure(node_maps, response, energy, event_pixels(NSIDE, gal_l, gal_b)),
+            reference_exposure(maps.average_exposure),
+            event_exposure(nodes, response, energy, event_pixels(NSIDE, gal_l, gal_b)),
         )
         out[name] = (maps, weights, analyse_sample(30.0, maps.counts, maps.weighted))
     return out
@@ -62,10 +58,11 @@ def dipole_sigma(weights):
 
 
 def test_average_exposure_is_mean_of_event_exposures(response):
-    node_maps = np.vstack([np.full(12, k + 1.0) for k in range(len(response.energies_gev))])
+    maps = np.vstack([np.full(12, k + 1.0) for k in range(len(response.energies_gev))])
+    nodes = NodeExposure(response.energies_gev, maps)
     energies = response.energies_gev[[2, 5]]
     np.testing.assert_allclose(
-        average_exposure(node_maps, response, energies), np.full(12, 0.5 * (3 + 6))
+        average_exposure(nodes, response, energies), np.full(12, 0.5 * (3 + 6))
     )
 
 
@@ -109,15 +106,11 @@ def test_isotropic_sky_inside_the_monte_carlo_2_sigma_band(skies, response):
     isotropic Monte Carlo skies with its own average exposure and event count."""
     import pandas as pd
 
-    from calet_aniso.bands import add_ratios
-    from calet_aniso.montecarlo import IsotropicSky, run_samples
+    from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples
 
-    maps, _, row = skies["isotropic"]
-    sky = IsotropicSky.from_exposure(maps.average_exposure, row["n_events"])
-    samples = add_ratios(
-        pd.DataFrame(run_samples(sky, seed=1, threshold_index=30_000, first=0, count=2000))
-    )
-    measured = add_ratios(pd.DataFrame([row])).iloc[0]
+    maps, _, measured = skies["isotropic"]
+    sky = IsotropicSky.from_exposure(maps.average_exposure, measured["n_events"], 0.0)
+    samples = pd.DataFrame(run_samples(sky, seed=1, threshold_index=30_000, first=0, count=2000))
     for name in ("delta", "delta_ul95", "c2_over_c0", "c3_over_c0", "c2_over_c0_uncorrected"):
         low, high = np.percentile(samples[name], [2.275, 97.725])
         assert low <= measured[name] <= high, (name, measured[name], low, high)
@@ -130,8 +123,7 @@ def test_exposure_mask_is_applied_alike_to_data_and_monte_carlo(response, flux, 
     near-zero exposure gets an eq. 3.1 weight of hundreds; the 1 % mask drops such pixels
     from the data (weights then bounded by Ā / (0.01 max)) and from the Monte Carlo (no
     events there, mean count scaled to the exposure kept)."""
-    from calet_aniso.montecarlo import IsotropicSky, counts_map
-    from calet_aniso.skymap import exposure_mask
+    from calet_aniso.montecarlo.sampler import IsotropicSky, counts_map
 
     settings = small_settings(
         start_utc="2016-03-01T00:00:00", stop_utc="2016-03-04T00:00:00", min_energy_gev=20.0, seed=3
@@ -139,10 +131,11 @@ def test_exposure_mask_is_applied_alike_to_data_and_monte_carlo(response, flux, 
     orbit_table, events, _ = simulate_observation(
         settings, iss_orbit(settings.start_utc), time_system, response, flux
     )
-    node_maps = exposure_from_cube(livetime_cube(orbit_batches(orbit_table)), response, 16)
+    cube = livetime_cube(orbit_batches(orbit_table), 64, 2.0)
+    nodes = NodeExposure(response.energies_gev, exposure_from_cube(cube, response, 16))
     data = [events[c].to_numpy() for c in ("energy", "l", "b")]
-    unmasked = sky_maps(node_maps, response, *data)
-    masked = sky_maps(node_maps, response, *data, min_relative_exposure=0.01)
+    unmasked = sample_sky_maps(nodes, response, *data, 0.0)
+    masked = sample_sky_maps(nodes, response, *data, 0.01)
     keep = exposure_mask(masked.average_exposure, 0.01)
     assert (~keep).sum() > 100  # a 3-day band leaves much of the sky unexposed
     assert masked.counts[~keep].sum() == 0 and masked.weighted[~keep].sum() == 0

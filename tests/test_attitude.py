@@ -3,8 +3,8 @@
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from calet_aniso.attitude import interpolate_attitude, interval_index
-from calet_aniso.frames import lonlat
+from calet_aniso.geometry.attitude import interpolate_attitude, interval_index
+from calet_aniso.geometry.frames import lonlat
 
 
 def uniform_rotation(times, rate_rad_s=1.13e-3):

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from conftest import sha256
 
-from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.errors import InputError
-from calet_aniso.ingest import ingest
-from calet_aniso.tables import write_contract_table
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.ingest.normalise import ingest
+from calet_aniso.io.contract_tables import write_contract_table
 
 
 @pytest.fixture

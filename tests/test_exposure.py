@@ -6,16 +6,11 @@ import pandas as pd
 import pytest
 from conftest import iss_orbit, small_settings
 
-from calet_aniso.exposure import (
-    brute_force_exposure,
-    exposure_from_cube,
-    livetime_cube,
-    orbit_batches,
-    roll_angle_deg,
-)
-from calet_aniso.frames import icrs_to_galactic_matrix, lonlat, unit_vector
-from calet_aniso.lowrank import low_rank
-from calet_aniso.simulate import simulate_orbit_table
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches, roll_angle_deg
+from calet_aniso.exposure.lowrank import low_rank
+from calet_aniso.exposure.projection import brute_force_exposure, exposure_from_cube
+from calet_aniso.geometry.frames import icrs_to_galactic_matrix, lonlat, unit_vector
+from calet_aniso.simulation.observation import simulate_orbit_table
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@ import astropy.units as u
 import numpy as np
 from astropy.coordinates import SkyCoord
 
-from calet_aniso.frames import (
+from calet_aniso.geometry.frames import (
     attitude_matrices,
     detector_angles,
     detector_to_icrs,

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from calet_aniso.limits import dipole_upper_limit, maxwell_cdf
+from calet_aniso.analysis.statistics import dipole_upper_limit, maxwell_cdf
 
 
 def eq_2_3(delta_measured, delta_ul):

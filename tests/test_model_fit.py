@@ -3,9 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RESOURCES
+from conftest import MEDIUM, PULSAR_SETTINGS, RESOURCES
 
-from calet_aniso.model.fit import (
+from calet_aniso.comparison_model.configuration import fit_data
+from calet_aniso.comparison_model.fit import (
     FIXED,
     SELECTION_GRID_GEV,
     START,
@@ -13,15 +14,18 @@ from calet_aniso.model.fit import (
     fit_flux_model,
     residuals,
 )
-from calet_aniso.model.flux import (
+from calet_aniso.comparison_model.flux import (
     FluxModel,
     secondary_electron_flux,
     secondary_flux,
     secondary_positron_flux,
 )
-from calet_aniso.model.pulsars import pulsar_table, read_psrcat, total_spin_down_energy_erg
-from calet_aniso.model.setup import fit_data
-from calet_aniso.spectrum import read_flux_table
+from calet_aniso.comparison_model.pulsars import (
+    pulsar_table,
+    read_psrcat,
+    total_spin_down_energy_erg,
+)
+from calet_aniso.flux_tables import read_flux_table
 
 PSRCAT_SNIPPET = """#CATALOGUE 1.59
 PSRJ     J0835-4510
@@ -118,7 +122,7 @@ def test_positron_table_is_complete_and_consistent():
 
 def test_positron_prediction_is_secondaries_plus_half_the_pulsars():
     pulsars = pd.read_csv(RESOURCES / "pulsars/atnf_v1.59_pulsars.csv", comment="#")
-    model = FluxModel(pulsars)
+    model = FluxModel(pulsars, MEDIUM, PULSAR_SETTINGS)
     energy = np.geomspace(20, 2000, 7)
     params = dict(START, cs=1.3)
     table = model.select_pulsars(energy, params)
@@ -144,7 +148,7 @@ def pseudo_data():
     """Pseudo-data from known parameters at the energies and with the errors of the fitted
     data (CALET and AMS-02 e⁺ + e⁻, AMS-02 e⁺), Gaussian noise with a fixed seed."""
     pulsars = pd.read_csv(RESOURCES / "pulsars/atnf_v1.59_pulsars.csv", comment="#")
-    model = FluxModel(pulsars)
+    model = FluxModel(pulsars, MEDIUM, PULSAR_SETTINGS)
     data = fit_data(*FIT_TABLES, 20.0)
     truth = dict(
         START,

@@ -2,21 +2,26 @@
 
 import numpy as np
 import pytest
+from conftest import MEDIUM
 from scipy import integrate
 
-from calet_aniso.model.anisotropy import dipole_amplitude, finite_difference_dipole
-from calet_aniso.model.constants import C_CM_S, GEV_PER_ERG, KPC_CM, KYR_S
-from calet_aniso.model.diffusion import Diffusion
-from calet_aniso.model.diffusion_length import lambda_squared, lambda_squared_quadrature
-from calet_aniso.model.green import Propagation, burst_density, burst_gradient, continuous_density
-from calet_aniso.model.injection import CutoffPowerLaw
-from calet_aniso.model.losses import Losses, thomson_b0
+from calet_aniso.comparison_model.anisotropy import dipole_amplitude, finite_difference_dipole
+from calet_aniso.comparison_model.constants import C_CM_S, GEV_PER_ERG, KPC_CM, KYR_S
+from calet_aniso.comparison_model.diffusion_length import lambda_squared, lambda_squared_quadrature
+from calet_aniso.comparison_model.green import (
+    Propagation,
+    burst_density,
+    burst_gradient,
+    continuous_density,
+)
+from calet_aniso.comparison_model.injection import CutoffPowerLaw
+from calet_aniso.comparison_model.losses import Losses, thomson_b0
 
 VELA = CutoffPowerLaw(index=2.32, cutoff_gev=1e5, energy_erg=2.5e47, e_min_gev=1.0)
 
 
 def test_diffusion_coefficient_limits():
-    d = Diffusion()
+    d = MEDIUM.diffusion
     assert d(4.0) == pytest.approx(1.3e28 * (1 + (4 / 300) ** 1.35) ** -0.2)
     # Far above the break the slope is δh, far below δl.
     assert np.log(d(1e6) / d(1e5)) / np.log(10) == pytest.approx(0.33, abs=0.01)
@@ -32,7 +37,7 @@ def test_thomson_loss_coefficient():
     ("energy", "initial"), [(10.0, 12.0), (50.0, 2e3), (250.0, 350.0), (1e3, 1e5), (5e3, 8e3)]
 )
 def test_lambda_squared_closed_form_equals_quadrature(energy, initial):
-    d, b = Diffusion(), Losses()
+    d, b = MEDIUM.diffusion, MEDIUM.losses
     closed = lambda_squared(np.array([energy]), np.array([initial]), d, b)[0]
     assert closed == pytest.approx(lambda_squared_quadrature(energy, initial, d, b), rel=1e-6)
 
@@ -40,18 +45,18 @@ def test_lambda_squared_closed_form_equals_quadrature(energy, initial):
 def test_no_loss_limit_is_free_diffusion():
     """Losses → 0: n = Q(E) (4π D t)^(−3/2) exp(−r²/4Dt). With b0 = 1e-21 GeV⁻¹ s⁻¹ a particle
     cools by b0 E t ≤ 5e-6 of its energy, so the limit holds to ~1e-5."""
-    medium = Propagation(losses=Losses(b0_per_gev_s=1e-21))
+    medium = Propagation(MEDIUM.diffusion, Losses(b0_per_gev_s=1e-21))
     energy = np.array([30.0, 300.0, 3000.0])
     r, t = 0.2 * KPC_CM, 50 * KYR_S
     density, lam2 = burst_density(energy, r, t, VELA, medium)
-    d = Diffusion()(energy)
+    d = MEDIUM.diffusion(energy)
     np.testing.assert_allclose(lam2, 4 * d * t, rtol=1e-5)
     expected = VELA(energy) * (4 * np.pi * d * t) ** -1.5 * np.exp(-(r**2) / (4 * d * t))
     np.testing.assert_allclose(density, expected, rtol=1e-5)
 
 
 def test_single_burst_without_losses_gives_3d_over_2ct():
-    medium = Propagation(losses=Losses(b0_per_gev_s=1e-21))
+    medium = Propagation(MEDIUM.diffusion, Losses(b0_per_gev_s=1e-21))
     energy = np.geomspace(10, 1e4, 7)
     distance, age = 0.3 * KPC_CM, 11 * KYR_S
     density, lam2 = burst_density(energy, distance, age, VELA, medium)
@@ -64,7 +69,7 @@ def test_single_burst_without_losses_gives_3d_over_2ct():
 
 def test_finite_difference_and_analytic_vela_dipoles_agree():
     """Vela: 0.3 kpc, 11 kyr, constant emission during the first 5 kyr, with losses."""
-    medium = Propagation()
+    medium = MEDIUM
     energy = np.geomspace(100, 2e4, 9)
     distance, age = 0.3 * KPC_CM, 11 * KYR_S
 

@@ -3,13 +3,15 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import RESOURCES
+from conftest import MEDIUM, RESOURCES, VELA_SNR
 
-from calet_aniso.model.anisotropy import integral_dipole
-from calet_aniso.model.flux import VelaSNR
-from calet_aniso.model.green import Propagation
-from calet_aniso.model.vela import vela_dipole, vela_dipole_above, vela_dipole_in_bins
-from calet_aniso.spectrum import InterpolatedFlux, read_flux_table
+from calet_aniso.comparison_model.anisotropy import integral_dipole
+from calet_aniso.comparison_model.vela_prediction import (
+    vela_dipole,
+    vela_dipole_above,
+    vela_dipole_in_bins,
+)
+from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table
 
 
 def test_integral_dipole_of_a_constant_anisotropy():
@@ -49,7 +51,7 @@ def test_dipole_in_energy_bins_is_the_flux_weighted_mean():
 
 def test_vela_prediction_analytic_equals_finite_difference_and_stays_below_one():
     calet = InterpolatedFlux.from_table(read_flux_table(RESOURCES / "fluxes/calet_2018_epm.csv"))
-    table = vela_dipole(np.geomspace(100, 2e4, 40), calet, VelaSNR(), Propagation())
+    table = vela_dipole(np.geomspace(100, 2e4, 40), calet, VELA_SNR, MEDIUM)
     reaching = table["vela_flux"] > 0
     np.testing.assert_allclose(
         table.loc[reaching, "delta_finite_difference"],
@@ -63,7 +65,7 @@ def test_vela_prediction_analytic_equals_finite_difference_and_stays_below_one()
 
 
 def test_smooth_flux_describes_the_calet_spectrum():
-    from calet_aniso.spectrum import SmoothFlux
+    from calet_aniso.flux_tables import SmoothFlux
 
     table = read_flux_table(RESOURCES / "fluxes/calet_2018_epm.csv")
     smooth = SmoothFlux.fit(table)

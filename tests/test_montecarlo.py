@@ -5,17 +5,14 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from calet_aniso.montecarlo import (
-    IsotropicSky,
-    counts_map,
-    new_stream,
-    packed_alias_table,
-    poisson,
-    run_samples,
-    sample_key,
-    shard_range,
-    uniform,
-)
+from calet_aniso.analysis.headline import analyse_sample
+from calet_aniso.analysis.skymaps import sky_maps
+from calet_aniso.analysis.statistics import STATISTIC_COLUMNS, UNCORRECTED
+from calet_aniso.exposure.average import AverageExposure
+from calet_aniso.exposure.node_maps import NodeExposure
+from calet_aniso.montecarlo.alias import packed_alias_table
+from calet_aniso.montecarlo.random_streams import new_stream, poisson, sample_key, uniform
+from calet_aniso.montecarlo.sampler import IsotropicSky, counts_map, run_samples, shard_range
 
 
 def nonuniform_exposure(nside):
@@ -25,7 +22,7 @@ def nonuniform_exposure(nside):
 
 @pytest.mark.parametrize(("nside", "mean_count"), [(16, 300.0), (64, 20_000.0)])
 def test_per_sample_multipoles_equal_anafast(nside, mean_count):
-    sky = IsotropicSky.from_exposure(nonuniform_exposure(nside), mean_count)
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(nside), mean_count, 0.0)
     result = run_samples(sky, seed=5, threshold_index=2, first=10, count=4)
     weight = sky.pixel_table[:, 2]
     for row in range(4):
@@ -37,10 +34,47 @@ def test_per_sample_multipoles_equal_anafast(nside, mean_count):
             np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
 
 
+@pytest.mark.parametrize("min_relative_exposure", [0.0, 0.8])
+def test_monte_carlo_samples_through_the_data_path_give_identical_statistics(
+    response, min_relative_exposure
+):
+    """Each sample's events, placed at its pixels' centres with any energy, go through the
+    data's own path (mask, eq. 3.1 weights from the average exposure, sky maps, headline
+    row): every statistic equals the Monte Carlo's to rounding."""
+    nside = 16
+    average = 1e10 * nonuniform_exposure(nside)  # m² s
+    sky = IsotropicSky.from_exposure(average, 500.0, min_relative_exposure)
+    result = run_samples(sky, seed=8, threshold_index=3, first=0, count=5)
+    # Node maps all equal to the average: A(E, p) = Ā(p) at any energy.
+    nodes = NodeExposure(response.energies_gev, np.tile(average, (len(response.energies_gev), 1)))
+    for row in range(5):
+        counts = counts_map(sky, 8, 3, row).astype(int)
+        pixels = np.repeat(np.arange(len(counts)), counts)
+        l_deg, b_deg = hp.pix2ang(nside, pixels, lonlat=True)
+        energies = np.full(len(pixels), 300.0)
+        maps = sky_maps(
+            AverageExposure(100.0, len(pixels), average),
+            nodes,
+            response,
+            energies,
+            l_deg,
+            b_deg,
+            min_relative_exposure,
+        )
+        assert maps.masked_events == 0  # the Monte Carlo draws no event in a masked pixel
+        data = analyse_sample(100.0, maps.counts, maps.weighted)
+        assert data["n_events"] == result["n_events"][row]
+        for name in STATISTIC_COLUMNS:
+            for column in (name, f"{name}{UNCORRECTED}"):
+                np.testing.assert_allclose(
+                    result[column][row], data[column], rtol=1e-9, atol=1e-12, err_msg=column
+                )
+
+
 def test_uniform_exposure_gives_maxwell_delta():
     """δ̂ of N isotropic events on a uniform exposure: Maxwell with σ = √(3/N)."""
     n = 2000.0
-    sky = IsotropicSky.from_exposure(np.ones(hp.nside2npix(16)), n)
+    sky = IsotropicSky.from_exposure(np.ones(hp.nside2npix(16)), n, 0.0)
     result = run_samples(sky, seed=11, threshold_index=0, first=0, count=4000)
     # Scale each sample by its own N (Poisson fluctuates it): δ √N is Maxwell with σ = √3.
     scaled = result["delta_uncorrected"] * np.sqrt(result["n_events"])
@@ -102,7 +136,7 @@ def test_ring_poisson_counts_follow_the_exposure():
     nside = 8
     exposure = nonuniform_exposure(nside)
     exposure[:20] = 0.0  # an unexposed polar cap
-    sky = IsotropicSky.from_exposure(exposure, 50.0)
+    sky = IsotropicSky.from_exposure(exposure, 50.0, 0.0)
     total = sum(counts_map(sky, 1, 0, i) for i in range(4000))
     expected = 4000 * 50.0 * exposure / exposure.sum()
     assert total[:20].sum() == 0
@@ -112,7 +146,7 @@ def test_ring_poisson_counts_follow_the_exposure():
 
 
 def test_results_do_not_depend_on_sharding():
-    sky = IsotropicSky.from_exposure(nonuniform_exposure(16), 400.0)
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(16), 400.0, 0.0)
     whole = run_samples(sky, seed=3, threshold_index=1, first=0, count=105)
     for n_shards in (1, 3, 7):
         parts = [run_samples(sky, 3, 1, *shard_range(105, n_shards, s)) for s in range(n_shards)]

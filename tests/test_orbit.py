@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from calet_aniso.frames import unit_vector
+from calet_aniso.geometry.frames import unit_vector
 
 
 def orbit_normals(orbit_table):

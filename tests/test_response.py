@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from calet_aniso.errors import InputError
-from calet_aniso.response import Response, read_response, write_response
-from calet_aniso.response_model import TASC_SIDE_M, geometric_area_m2
+from calet_aniso.instrument.response import Response, read_response, write_response
+from calet_aniso.instrument.response_design import TASC_SIDE_M, geometric_area_m2
 
 
 def test_acceptance_and_field_of_view(response):

@@ -6,11 +6,11 @@ import pytest
 from conftest import iss_orbit, sha256, small_settings
 from scipy import integrate, stats
 
-from calet_aniso.attitude import interval_index
-from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
-from calet_aniso.frames import attitude_matrices, galactic_to_icrs, unit_vector
-from calet_aniso.simulate import simulate_observation
-from calet_aniso.tables import write_contract_table
+from calet_aniso.geometry.attitude import interval_index
+from calet_aniso.geometry.frames import attitude_matrices, galactic_to_icrs, unit_vector
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.io.contract_tables import write_contract_table
+from calet_aniso.simulation.observation import simulate_observation
 
 
 def test_livetime_fraction_near_84_percent(month_observations):

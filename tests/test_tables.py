@@ -5,10 +5,10 @@ import pandas as pd
 import pytest
 from astropy.io import fits
 
-from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.errors import InputError
-from calet_aniso.ingest import ingest
-from calet_aniso.tables import read_contract_table, write_contract_table
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.ingest.normalise import ingest
+from calet_aniso.io.contract_tables import read_contract_table, write_contract_table
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "fits", "csv"])

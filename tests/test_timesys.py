@@ -3,11 +3,11 @@
 import numpy as np
 from astropy.time import Time
 
-from calet_aniso.timesys import TimeSystem
+from calet_aniso.ingest.time_system import TimeSystem
 
 
 def test_default_is_unix_time():
-    ts = TimeSystem()
+    ts = TimeSystem("1970-01-01T00:00:00", "utc")
     t = Time(["2015-10-13T00:00:00", "2016-12-31T23:59:59", "2018-10-31T12:00:00"], scale="utc")
     np.testing.assert_allclose(ts.to_seconds(t), t.unix, rtol=0, atol=1e-5)
     np.testing.assert_allclose(ts.to_time(t.unix).unix, t.unix, rtol=0, atol=1e-5)

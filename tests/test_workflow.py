@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import REPO, sha256
 
-from calet_aniso.contracts import EVENT_COLUMNS, ORBIT_COLUMNS
-from calet_aniso.tables import write_contract_table
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
+from calet_aniso.io.contract_tables import write_contract_table
 
 SMALL = REPO / "tests/configs/small.yaml"
 
@@ -180,7 +180,7 @@ def test_headline_table_and_figure(small_run):
 
 
 def test_model_fit_outputs_feed_the_monte_carlo(small_run):
-    from calet_aniso.tables import read_parquet_metadata
+    from calet_aniso.io.files import read_parquet_metadata
 
     for variant in ("reference", "vela"):
         fit = json.loads((small_run / f"model/flux_fit_{variant}.json").read_text())

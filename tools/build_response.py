@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Build the shipped CALET-like instrument response (resources/response/calet_like_aeff.fits).
 
-The geometric model and efficiencies are documented in ``calet_aniso.response_model``.
+The geometric model and efficiencies are documented in ``calet_aniso.instrument.response_design``.
 Energy nodes: 4 per decade from 10 GeV to 20 TeV. Run from the repository root:
 
     python tools/build_response.py
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from calet_aniso.response import Response, write_response
-from calet_aniso.response_model import (
+from calet_aniso.instrument.response import Response, write_response
+from calet_aniso.instrument.response_design import (
     Efficiency,
     effective_area_maps,
     geometric_factor_m2sr,
@@ -39,7 +39,7 @@ def main() -> None:
         "CALET-LIKE MODEL RESPONSE, NOT THE CALET RESPONSE. Two-square telescope CHD 450 mm "
         f"over TASC 326 mm, separation {separation:.4f} m (geometric factor "
         f"{geometric_factor_m2sr(separation):.4f} m2 sr), times an illustrative selection "
-        "efficiency; see calet_aniso.response_model."
+        "efficiency; see calet_aniso.instrument.response_design."
     )
     response = Response(energies_gev=energies, aeff_m2=maps, description=description)
     write_response(response, args.output)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calet_aniso.model.pulsars import pulsar_table, read_psrcat
+from calet_aniso.comparison_model.pulsars import pulsar_table, read_psrcat
 
 
 def main() -> None:

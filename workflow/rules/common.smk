@@ -1,28 +1,22 @@
-"""Config validation, path helpers and input functions shared by all stages."""
-
-import sys
-from pathlib import Path
+"""Config validation, the catalogue of result paths and input functions shared by all stages."""
 
 from snakemake.utils import validate
 
-# The workflow itself imports the package at parse time; rule scripts do likewise.
-sys.path.insert(0, str(Path(workflow.basedir) / "src"))
+from calet_aniso.config.checks import check_config, expand_globs
+from calet_aniso.config.paths import model_id, path, threshold_label
+from calet_aniso.config.schema import schema_path
 
-from calet_aniso.config import check_config, expand_globs, threshold_label  # noqa: E402
-
-validate(config, str(Path(workflow.basedir) / "workflow/schemas/config.schema.yaml"))
+validate(config, str(schema_path()))
 check_config(config)
 
 PERIOD = config["period"]
-RESULTS = f"results/{PERIOD}"
-LOGS = f"{RESULTS}/logs"
-BENCH = f"{RESULTS}/benchmarks"
+MODEL_ID = model_id(config["model"])
 THRESHOLDS = [threshold_label(t) for t in config["analysis"]["thresholds_gev"]]
 FIGURE_EXPOSURE_THRESHOLDS = [
     threshold_label(t) for t in config["figures"]["exposure_thresholds_gev"]
 ]
 SHARDS = list(range(config["mc"]["shards"]))
-SIM_FORMAT = config["simulation"]["format"]
+ENV = "../../envs/calet.yaml"
 
 
 wildcard_constraints:
@@ -30,23 +24,28 @@ wildcard_constraints:
     shard=r"[0-9]+",
 
 
-SIM_EXT = {"parquet": "parquet", "fits": "fits", "csv": "csv"}[SIM_FORMAT]
+def result(kind, **fields):
+    """Path of result ``kind`` (``calet_aniso.config.paths``) of this period and model."""
+    return path(kind, period=PERIOD, model=MODEL_ID, **fields)
+
+
+def log(name):
+    """Log file of a rule instance of this period."""
+    return result("log", job=name)
 
 
 def raw_files(name):
     """Raw orbit or event files of the period: simulated, or the configured globs."""
     if config["data"]["source"] == "simulation":
-        return [f"{RESULTS}/raw/{name}.{SIM_EXT}"]
+        return [result(f"raw_{name}", format=config["simulation"]["format"])]
     return expand_globs(f"data.{name}", config["data"][name])
 
 
 def final_outputs():
     """Everything the default target builds."""
     return [
-        f"{RESULTS}/ingest/ingest_report.json",
-        f"{RESULTS}/dipole_limits.csv",
-        f"{RESULTS}/figures/fig1_exposure.png",
-        f"{RESULTS}/figures/fig2_flux_model.png",
-        f"{RESULTS}/figures/fig3_dipole.png",
-        f"{RESULTS}/figures/fig4_vela.png",
+        result("ingest_report"),
+        result("headline_csv"),
+        *(result(f, ext="png") for f in ("fig1_exposure", "fig2_flux_model")),
+        *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
     ]

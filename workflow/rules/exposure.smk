@@ -3,22 +3,24 @@
 
 rule livetime_cube:
     input:
-        orbit=f"{RESULTS}/ingest/orbit.parquet",
+        orbit=rules.ingest.output.orbit,
     output:
-        cube=f"{RESULTS}/exposure/livetime_cube.parquet",
+        cube=result("livetime_cube"),
     log:
-        f"{LOGS}/livetime_cube.log",
+        log("livetime_cube"),
     benchmark:
-        f"{BENCH}/livetime_cube.tsv"
+        result("benchmark", job="livetime_cube")
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=4000,
         runtime=20,
     params:
-        cube_nside=config["exposure"]["cube_nside"],
-        roll_bin_deg=config["exposure"]["roll_bin_deg"],
+        exposure=config["exposure"],
+        period=PERIOD,
+    message:
+        f"Binning the live time of {PERIOD} by attitude (boresight x roll)"
     script:
         "../../scripts/livetime_cube.py"
 
@@ -28,20 +30,22 @@ rule exposure_maps:
         cube=rules.livetime_cube.output.cube,
         response=config["response"],
     output:
-        maps=f"{RESULTS}/exposure/exposure_nodes.fits",
+        maps=result("exposure_nodes"),
     log:
-        f"{LOGS}/exposure_maps.log",
+        log("exposure_maps"),
     benchmark:
-        f"{BENCH}/exposure_maps.tsv"
+        result("benchmark", job="exposure_maps")
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 2
     resources:
-        mem_mb=2000,
+        mem_mb=4000,
         runtime=30,
     params:
         nside=config["analysis"]["nside"],
         period=PERIOD,
+    message:
+        "Projecting the effective area on the sky: exposure at every energy node"
     script:
         "../../scripts/exposure_maps.py"
 
@@ -49,19 +53,21 @@ rule exposure_maps:
 rule average_exposure:
     input:
         maps=rules.exposure_maps.output.maps,
-        events=f"{RESULTS}/ingest/events.parquet",
+        events=rules.ingest.output.events,
         response=config["response"],
     output:
-        average=f"{RESULTS}/exposure/average_exposure_{{threshold}}GeV.fits",
+        average=result("average_exposure"),
     log:
-        f"{LOGS}/average_exposure_{{threshold}}GeV.log",
+        log("average_exposure_{threshold}GeV"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     params:
         period=PERIOD,
+    message:
+        "Average exposure map of the events above {wildcards.threshold} GeV"
     script:
         "../../scripts/average_exposure.py"

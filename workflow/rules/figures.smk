@@ -4,20 +4,20 @@
 rule figure_exposure:
     input:
         averages=expand(
-            f"{RESULTS}/exposure/average_exposure_{{threshold}}GeV.fits",
+            result("average_exposure", threshold="{threshold}"),
             threshold=FIGURE_EXPOSURE_THRESHOLDS,
         ),
     output:
         png=report(
-            f"{RESULTS}/figures/fig1_exposure.png",
+            result("fig1_exposure", ext="png"),
             caption="../report/fig1_exposure.rst",
             category="Figures",
         ),
-        pdf=f"{RESULTS}/figures/fig1_exposure.pdf",
+        pdf=result("fig1_exposure", ext="pdf"),
     log:
-        f"{LOGS}/figure_exposure.log",
+        log("figure_exposure"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=2000,
@@ -25,6 +25,8 @@ rule figure_exposure:
     params:
         period=PERIOD,
         thresholds=config["figures"]["exposure_thresholds_gev"],
+    message:
+        "Figure 1: average normalised exposure maps"
     script:
         "../../scripts/figure_exposure.py"
 
@@ -37,27 +39,29 @@ rule figure_dipole:
         vela=rules.vela_anisotropy.output.above,
     output:
         png=report(
-            f"{RESULTS}/figures/fig3_dipole.png",
+            result("fig3_dipole", ext="png"),
             caption="../report/fig3_dipole.rst",
             category="Figures",
         ),
-        pdf=f"{RESULTS}/figures/fig3_dipole.pdf",
+        pdf=result("fig3_dipole", ext="pdf"),
         multipoles_png=report(
-            f"{RESULTS}/figures/fig3b_multipoles.png",
+            result("fig3b_multipoles", ext="png"),
             caption="../report/fig3b_multipoles.rst",
             category="Figures",
         ),
-        multipoles_pdf=f"{RESULTS}/figures/fig3b_multipoles.pdf",
+        multipoles_pdf=result("fig3b_multipoles", ext="pdf"),
     log:
-        f"{LOGS}/figure_dipole.log",
+        log("figure_dipole"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
     params:
         period=PERIOD,
+    message:
+        "Figure 3: dipole and limits against threshold; the multipole check"
     script:
         "../../scripts/figure_dipole.py"
 
@@ -71,50 +75,50 @@ rule figure_vela:
         fermi=config["figures"]["fermi_limits"],
     output:
         png=report(
-            f"{RESULTS}/figures/fig4_vela.png",
+            result("fig4_vela", ext="png"),
             caption="../report/fig4_vela.rst",
             category="Figures",
         ),
-        pdf=f"{RESULTS}/figures/fig4_vela.pdf",
+        pdf=result("fig4_vela", ext="pdf"),
     log:
-        f"{LOGS}/figure_vela.log",
+        log("figure_vela"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
     params:
         period=PERIOD,
+    message:
+        "Figure 4: predicted Vela SNR dipole against the limits"
     script:
         "../../scripts/figure_vela.py"
 
 
 rule figure_flux_model:
     input:
-        curves=expand(
-            f"{RESULTS}/model/flux_model_{{variant}}.parquet", variant=VARIANTS
-        ),
-        points=expand(
-            f"{RESULTS}/model/flux_fit_{{variant}}_points.parquet", variant=VARIANTS
-        ),
-        summaries=expand(f"{RESULTS}/model/flux_fit_{{variant}}.json", variant=VARIANTS),
+        curves=expand(result("flux_curves", variant="{variant}"), variant=VARIANTS),
+        points=expand(result("fit_points", variant="{variant}"), variant=VARIANTS),
+        summaries=expand(result("fit_summary", variant="{variant}"), variant=VARIANTS),
     output:
         png=report(
-            f"{RESULTS}/figures/fig2_flux_model.png",
+            result("fig2_flux_model", ext="png"),
             caption="../report/fig2_flux_model.rst",
             category="Figures",
         ),
-        pdf=f"{RESULTS}/figures/fig2_flux_model.pdf",
+        pdf=result("fig2_flux_model", ext="pdf"),
     log:
-        f"{LOGS}/figure_flux_model.log",
+        log("figure_flux_model"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
     params:
         variants=list(VARIANTS),
+    message:
+        "Figure 2: the fitted e± flux model against the data"
     script:
         "../../scripts/figure_flux_model.py"

@@ -6,22 +6,24 @@ rule ingest:
         orbit=raw_files("orbit"),
         events=raw_files("events"),
     output:
-        orbit=f"{RESULTS}/ingest/orbit.parquet",
-        events=f"{RESULTS}/ingest/events.parquet",
-        report=f"{RESULTS}/ingest/ingest_report.json",
+        orbit=result("orbit"),
+        events=result("events"),
+        report=result("ingest_report"),
     log:
-        f"{LOGS}/ingest.log",
+        log("ingest"),
     benchmark:
-        f"{BENCH}/ingest.tsv"
+        result("benchmark", job="ingest")
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        mem_mb=8000,
+        runtime=30,
     params:
         ingest=config["ingest"],
         time_system=config["time_system"],
         period=PERIOD,
+    message:
+        f"Validating and normalising the raw orbit tables and event lists of {PERIOD}"
     script:
         "../../scripts/ingest.py"

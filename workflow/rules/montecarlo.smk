@@ -1,56 +1,58 @@
 """Isotropic Monte Carlo: expected counts, sharded samples, expectation bands per threshold."""
 
+MC = config["mc"]
+
 
 rule mc_expected_counts:
     input:
         maps=rules.exposure_maps.output.maps,
         response=config["response"],
-        events=f"{RESULTS}/ingest/events.parquet",
+        events=rules.ingest.output.events,
         flux=(
-            f"{RESULTS}/model/flux_model_reference.parquet"
-            if config["mc"]["flux_source"] == "fitted_model"
-            else config["mc"]["flux_table"]
+            result("flux_curves", variant="reference")
+            if MC["flux_source"] == "fitted_model"
+            else MC["flux_table"]
         ),
     output:
-        table=f"{RESULTS}/montecarlo/expected_counts.parquet",
+        table=result("expected_counts"),
     log:
-        f"{LOGS}/mc_expected_counts.log",
+        log("mc_expected_counts"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=5,
     params:
         thresholds=config["analysis"]["thresholds_gev"],
-        max_energy_gev=config["mc"]["max_energy_gev"],
-        use=config["mc"]["expected_counts"],
-        flux_source=config["mc"]["flux_source"],
+        mc=MC,
+    message:
+        "Expected isotropic event counts above each threshold: flux x absolute exposure"
     script:
         "../../scripts/mc_expected_counts.py"
 
 
 rule mc_shard:
     input:
-        average=f"{RESULTS}/exposure/average_exposure_{{threshold}}GeV.fits",
+        average=rules.average_exposure.output.average,
         expected=rules.mc_expected_counts.output.table,
     output:
-        samples=f"{RESULTS}/montecarlo/{{threshold}}GeV/shard_{{shard}}.parquet",
+        samples=result("mc_shard"),
     log:
-        f"{LOGS}/mc_shard_{{threshold}}GeV_{{shard}}.log",
+        log("mc_shard_{threshold}GeV_{shard}"),
     group:
         "mc"
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
-        mem_mb=500,
-        runtime=15,
+        mem_mb=1000,
+        runtime=20,
     params:
-        seed=config["mc"]["seed"],
-        samples=config["mc"]["samples"],
-        shards=config["mc"]["shards"],
+        mc=MC,
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
+    message:
+        "Isotropic skies above {wildcards.threshold} GeV, shard {wildcards.shard}"
     script:
         "../../scripts/mc_shard.py"
 
@@ -58,19 +60,21 @@ rule mc_shard:
 rule mc_summary:
     input:
         shards=expand(
-            f"{RESULTS}/montecarlo/{{{{threshold}}}}GeV/shard_{{shard}}.parquet",
+            result("mc_shard", threshold="{{threshold}}", shard="{shard}"),
             shard=SHARDS,
         ),
     output:
-        samples=f"{RESULTS}/montecarlo/mc_samples_{{threshold}}GeV.parquet",
-        summary=f"{RESULTS}/montecarlo/mc_summary_{{threshold}}GeV.parquet",
+        samples=result("mc_samples"),
+        summary=result("mc_bands"),
     log:
-        f"{LOGS}/mc_summary_{{threshold}}GeV.log",
+        log("mc_summary_{threshold}GeV"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
-        mem_mb=1000,
-        runtime=5,
+        mem_mb=2000,
+        runtime=10,
+    message:
+        "Gathering the isotropic skies above {wildcards.threshold} GeV; their 1 and 2 sigma bands"
     script:
         "../../scripts/mc_summary.py"

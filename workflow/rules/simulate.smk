@@ -7,21 +7,23 @@ rule simulate_observation:
         flux_table=config["simulation"]["flux_table"],
         tle_file=config["simulation"]["tle_file"],
     output:
-        orbit=f"{RESULTS}/raw/orbit.{SIM_EXT}",
-        events=f"{RESULTS}/raw/events.{SIM_EXT}",
-        truth=f"{RESULTS}/raw/simulation_truth.json",
+        orbit=result("raw_orbit", format=config["simulation"]["format"]),
+        events=result("raw_events", format=config["simulation"]["format"]),
+        truth=result("simulation_truth"),
     log:
-        f"{LOGS}/simulate_observation.log",
+        log("simulate_observation"),
     benchmark:
-        f"{BENCH}/simulate_observation.tsv"
+        result("benchmark", job="simulate_observation")
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
-        mem_mb=4000,
+        mem_mb=6000,
         runtime=30,
     params:
         simulation=config["simulation"],
         time_system=config["time_system"],
+    message:
+        f"Simulating the CALET-like observation of period {PERIOD}: orbit, live time, events"
     script:
         "../../scripts/simulate_observation.py"

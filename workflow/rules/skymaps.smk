@@ -3,21 +3,23 @@
 
 rule skymap:
     input:
+        average=rules.average_exposure.output.average,
         maps=rules.exposure_maps.output.maps,
-        events=f"{RESULTS}/ingest/events.parquet",
+        events=rules.ingest.output.events,
         response=config["response"],
     output:
-        skymap=f"{RESULTS}/skymaps/skymap_{{threshold}}GeV.fits",
+        skymap=result("skymap"),
     log:
-        f"{LOGS}/skymap_{{threshold}}GeV.log",
+        log("skymap_{threshold}GeV"),
     conda:
-        "../../envs/calet.yaml"
+        ENV
     threads: 1
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        period=PERIOD,
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
+    message:
+        "Counts and exposure-corrected sky maps above {wildcards.threshold} GeV"
     script:
         "../../scripts/skymap.py"

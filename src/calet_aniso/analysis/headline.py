@@ -1,0 +1,76 @@
+"""The headline table: one row per threshold, the statistics of the data with the isotropic
+Monte Carlo bands beside them.
+
+A threshold's row (rule ``multipoles``) holds ``threshold_gev``, ``n_events`` and every
+statistic of ``analysis.statistics`` for the exposure-corrected (weighted) map and, with
+suffix ``_uncorrected``, for the counts map. Rule ``dipole_limits`` joins the rows with the
+Monte Carlo bands (``montecarlo.bands``) into ``results/{period}/dipole_limits.csv|.parquet``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calet_aniso.analysis.harmonics import alm_real
+from calet_aniso.analysis.statistics import (
+    MULTIPOLE_COLUMNS,
+    RATIO_COLUMNS,
+    UNCORRECTED,
+    sky_statistics,
+)
+from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
+
+#: Columns first in the headline table: the sample and the corrected map's statistics.
+HEADLINE_COLUMNS = ["threshold_gev", "n_events", *MULTIPOLE_COLUMNS]
+#: Every data column of the headline table, in order (the Monte Carlo bands follow).
+DATA_COLUMNS = [
+    *HEADLINE_COLUMNS,
+    *(f"{name}{UNCORRECTED}" for name in MULTIPOLE_COLUMNS),
+    *RATIO_COLUMNS,
+    *(f"{name}{UNCORRECTED}" for name in RATIO_COLUMNS),
+]
+
+
+def analyse_sample(
+    threshold_gev: float, counts: np.ndarray, weighted: np.ndarray
+) -> dict[str, float]:
+    """A threshold's row: statistics of the weighted map and (``_uncorrected``) the counts map."""
+    row: dict[str, float] = {"threshold_gev": float(threshold_gev), "n_events": round(counts.sum())}
+    for sky, suffix in ((weighted, ""), (counts, UNCORRECTED)):
+        row.update({k: float(v) for k, v in sky_statistics(alm_real(sky), suffix).items()})
+    return {name: row[name] for name in DATA_COLUMNS}
+
+
+def write_row(row: dict[str, float], path: str | Path) -> None:
+    """Write one threshold's row to Parquet (metadata: threshold_gev)."""
+    write_parquet(pd.DataFrame([row]), path, {"threshold_gev": row["threshold_gev"]})
+
+
+def headline_table(rows: Iterable[pd.DataFrame], bands: Iterable[pd.DataFrame]) -> pd.DataFrame:
+    """Rows of the thresholds joined with their Monte Carlo bands, sorted by threshold."""
+    table = pd.concat(list(rows), ignore_index=True)[DATA_COLUMNS]
+    bands = pd.concat(list(bands), ignore_index=True)
+    table = table.merge(bands, on="threshold_gev", how="left", validate="one_to_one")
+    return table.sort_values("threshold_gev", ignore_index=True)
+
+
+def write_headline_table(
+    table: pd.DataFrame, parquet: str | Path, csv: str | Path, period: str
+) -> None:
+    """The headline table as Parquet (metadata: period) and CSV (8 significant digits)."""
+    write_parquet(table, parquet, {"period": period})
+    with atomic_output(csv) as tmp:
+        table.to_csv(tmp, index=False, float_format="%.8g")
+
+
+def read_headline_table(path: str | Path) -> pd.DataFrame:
+    """The headline table (Parquet); ValueError naming the file if a data column is missing."""
+    table = pd.read_parquet(path)
+    missing = [c for c in DATA_COLUMNS if c not in table]
+    if missing or "period" not in read_parquet_metadata(path):
+        raise ValueError(f"{path}: not a headline table (missing {missing or 'period'})")
+    return table

@@ -1,0 +1,108 @@
+"""Parse-time checks of a (schema-validated) configuration that a JSON schema cannot express.
+
+The workflow calls :func:`check_config` while parsing, so a bad configuration stops the
+run before any job starts, with a message naming the key. Nothing here imports the
+simulation or the analysis: validating a real-data configuration loads neither.
+"""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import numpy as np
+from astropy.time import Time
+
+from calet_aniso.errors import ConfigError
+
+RAW_NAMES = ("orbit", "events")
+
+
+def _parse_time(key: str, value: str) -> Time:
+    try:
+        return Time(value, scale="utc")
+    except ValueError as exc:
+        raise ConfigError(key, f"not an ISO-8601 time: {value!r}") from exc
+
+
+def expand_globs(key: str, patterns: list[str]) -> list[str]:
+    """Sorted files matching the globs; ConfigError naming the key if a glob matches none."""
+    if not patterns:
+        raise ConfigError(key, "no files given (data.source is 'files')")
+    files: list[str] = []
+    for pattern in patterns:
+        matched = sorted(glob.glob(pattern))
+        if not matched:
+            raise ConfigError(key, f"glob {pattern!r} matches no file")
+        files.extend(matched)
+    return sorted(dict.fromkeys(files))
+
+
+def _check_model(model: dict) -> None:
+    """Comparison-model inputs exist; at least one e⁺ + e⁻ table is fitted."""
+    fit = model["fit"]
+    if not fit["electron_positron_tables"]:
+        raise ConfigError("model.fit.electron_positron_tables", "at least one table is needed")
+    for group in ("electron_positron_tables", "positron_tables"):
+        for name, path in fit[group].items():
+            if not Path(path).is_file():
+                raise ConfigError(f"model.fit.{group}.{name}", f"file not found: {path}")
+    if not Path(model["pulsars"]["catalogue"]).is_file():
+        raise ConfigError(
+            "model.pulsars.catalogue", f"file not found: {model['pulsars']['catalogue']}"
+        )
+
+
+def check_config(config: dict) -> None:
+    """Raise ConfigError for a configuration that passes the schema but cannot work."""
+    thresholds = np.asarray(config["analysis"]["thresholds_gev"], dtype=float)
+    if np.any(np.diff(thresholds) <= 0):
+        raise ConfigError(
+            "analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}"
+        )
+    if config["ingest"]["min_energy_gev"] > thresholds[0]:
+        raise ConfigError(
+            "ingest.min_energy_gev",
+            f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold "
+            f"{thresholds[0]} GeV",
+        )
+    missing = sorted(set(config["figures"]["exposure_thresholds_gev"]) - set(thresholds.tolist()))
+    if missing:
+        raise ConfigError(
+            "figures.exposure_thresholds_gev", f"{missing} not among analysis.thresholds_gev"
+        )
+    if config["mc"]["shards"] > config["mc"]["samples"]:
+        raise ConfigError("mc.shards", "more shards than samples")
+    if config["mc"]["flux_source"] == "table" and not Path(config["mc"]["flux_table"]).is_file():
+        raise ConfigError("mc.flux_table", f"file not found: {config['mc']['flux_table']}")
+    _check_model(config["model"])
+    curve_top = config["model"]["curve_max_energy_gev"]
+    if config["mc"]["flux_source"] == "fitted_model" and config["mc"]["max_energy_gev"] > curve_top:
+        raise ConfigError(
+            "mc.max_energy_gev",
+            f"above model.curve_max_energy_gev = {curve_top} GeV, where the fitted model ends",
+        )
+    fit_min = config["model"]["fit"]["min_energy_gev"]
+    if config["mc"]["flux_source"] == "fitted_model" and thresholds[0] < fit_min:
+        raise ConfigError(
+            "mc.flux_source",
+            f"the fitted model starts at model.fit.min_energy_gev = {fit_min} GeV, above the "
+            f"lowest threshold {thresholds[0]} GeV; lower the one or use a flux table",
+        )
+    if not Path(config["response"]).is_file():
+        raise ConfigError("response", f"file not found: {config['response']}")
+    _parse_time("time_system.epoch", config["time_system"]["epoch"])
+    if config["data"]["source"] == "files":
+        for name in RAW_NAMES:
+            expand_globs(f"data.{name}", config["data"].get(name, []))
+        return
+    sim = config["simulation"]
+    start = _parse_time("simulation.start", sim["start"])
+    stop = _parse_time("simulation.stop", sim["stop"])
+    if (stop - start).sec < sim["cadence_s"]:
+        raise ConfigError("simulation.stop", "must be at least one cadence after simulation.start")
+    if sim["max_energy_gev"] <= sim["min_energy_gev"]:
+        raise ConfigError("simulation.max_energy_gev", "must exceed simulation.min_energy_gev")
+    for key in ("flux_table", "tle_file"):
+        if not Path(sim[key]).is_file():
+            raise ConfigError(f"simulation.{key}", f"file not found: {sim[key]}")

@@ -1,0 +1,203 @@
+"""Exposure maps: the detector-frame effective area projected on the sky along the orbit.
+
+exposure(E, n) = Σ_k L_k · A(E, R_kᵀ n)   [m² s]
+
+over orbit intervals k with live time L_k and attitude R_k (detector → Galactic), on a
+HEALPix grid in Galactic coordinates (RING).
+
+Fast method:
+
+1. **Live-time cube** (``exposure.livetime_cube``): live time per attitude cell.
+2. **Response on a Lambert grid**: the response is resampled once (healpy bilinear
+   interpolation) onto a square grid in Lambert azimuthal equal-area coordinates
+   (X, Y) = (v_x, v_y)·sqrt(2 / (1 + v_z)), so a lookup in the inner loop needs one square
+   root and a bilinear interpolation, no trigonometry.
+3. **Energy**: the node maps are split into a few components (``lowrank``); only those
+   are projected and the node exposures recombined.
+4. **Projection** (numba, parallel): for each cell, the sky pixels within the response's
+   field of view (rings of the band, then a dot-product test) accumulate L · A. Cells are
+   dealt round-robin to a fixed number of chunks, each with its own accumulator, summed in
+   a fixed order: the result is bit-identical whatever the number of threads.
+
+The brute-force reference (every interval, every sky pixel, healpy bilinear lookup of the
+response) is :func:`brute_force_exposure`, used by tests and the benchmark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import healpy as hp
+import numba
+import numpy as np
+import pandas as pd
+
+from calet_aniso.exposure.livetime_cube import LivetimeCube, galactic_axes
+from calet_aniso.exposure.lowrank import low_rank
+from calet_aniso.instrument.response import Response
+
+#: Fixed number of accumulation chunks (independent of the thread count, for reproducibility).
+N_CHUNKS = 8
+#: Points per axis of the Lambert grid the response is resampled on.
+LAMBERT_GRID_SIZE = 513
+
+
+@dataclass(frozen=True)
+class LambertResponse:
+    """Response components resampled on a Lambert azimuthal equal-area grid.
+
+    values[r, i, j] is component r at X = -half + i·step, Y = -half + j·step.
+    """
+
+    values: np.ndarray  # (n_comp, G, G)
+    half_width: float
+    cos_theta_max: float
+    node_coeffs: np.ndarray  # (n_nodes, n_comp): node map k = Σ_r coeffs[k, r] · component r
+
+
+def field_of_view_cos(response: Response) -> float:
+    """cos of the largest angle from the boresight with non-zero area (plus one pixel)."""
+    nside = response.nside
+    nonzero = np.flatnonzero(response.aeff_m2.max(axis=0) > 0)
+    theta, _ = hp.pix2ang(nside, nonzero)
+    margin = 2.0 * hp.nside2resol(nside)
+    return float(np.cos(min(np.pi, theta.max() + margin)))
+
+
+def lambert_response(response: Response, grid_size: int = LAMBERT_GRID_SIZE) -> LambertResponse:
+    """Resample the response's low-rank components on a Lambert grid covering its FOV."""
+    cos_max = field_of_view_cos(response)
+    half = float(np.sqrt(2.0 * (1.0 - cos_max))) * 1.001
+    axis = np.linspace(-half, half, grid_size)
+    gx, gy = np.meshgrid(axis, axis, indexing="ij")
+    r2 = gx**2 + gy**2
+    inside = r2 <= 2.0 * (1.0 - cos_max)
+    vz = 1.0 - r2 / 2.0
+    factor = np.sqrt(np.clip(1.0 - r2 / 4.0, 0.0, None))
+    theta = np.arccos(np.clip(vz, -1.0, 1.0))
+    phi = np.arctan2(gy * factor, gx * factor)
+    coeffs, basis = low_rank(response.aeff_m2)
+    values = np.zeros((len(basis), grid_size, grid_size))
+    for r, component in enumerate(basis):
+        sampled = hp.get_interp_val(component, theta[inside], phi[inside])
+        values[r][inside] = sampled
+    return LambertResponse(values, half, cos_max, coeffs)
+
+
+@numba.njit(cache=True)
+def _band(theta_rings: np.ndarray, lo: float, hi: float) -> tuple[int, int]:
+    first = np.searchsorted(theta_rings, lo)
+    last = np.searchsorted(theta_rings, hi, side="right")
+    return first, last
+
+
+@numba.njit(parallel=True, cache=True)
+def _project(
+    boresight,
+    x_axis,
+    live,
+    pix_vec,
+    ring_start,
+    ring_len,
+    ring_theta,
+    grid,
+    half,
+    cos_max,
+    n_chunks,
+):
+    n_comp, size, _ = grid.shape
+    step = 2.0 * half / (size - 1)
+    theta_max = np.arccos(cos_max)
+    n_cells = boresight.shape[0]
+    acc = np.zeros((n_chunks, n_comp, pix_vec.shape[0]))
+    for chunk in numba.prange(n_chunks):
+        for c in range(chunk, n_cells, n_chunks):
+            zx, zy, zz = boresight[c, 0], boresight[c, 1], boresight[c, 2]
+            xx, xy, xz = x_axis[c, 0], x_axis[c, 1], x_axis[c, 2]
+            yx, yy, yz = zy * xz - zz * xy, zz * xx - zx * xz, zx * xy - zy * xx
+            theta_z = np.arccos(min(1.0, max(-1.0, zz)))
+            first, last = _band(ring_theta, theta_z - theta_max, theta_z + theta_max)
+            weight = live[c]
+            for ring in range(first, last):
+                for p in range(ring_start[ring], ring_start[ring] + ring_len[ring]):
+                    px, py, pz = pix_vec[p, 0], pix_vec[p, 1], pix_vec[p, 2]
+                    vz = px * zx + py * zy + pz * zz
+                    if vz < cos_max:
+                        continue
+                    s = np.sqrt(2.0 / (1.0 + vz))
+                    fx = ((px * xx + py * xy + pz * xz) * s + half) / step
+                    fy = ((px * yx + py * yy + pz * yz) * s + half) / step
+                    i = int(fx)
+                    j = int(fy)
+                    if i < 0 or j < 0 or i >= size - 1 or j >= size - 1:
+                        continue
+                    tx = fx - i
+                    ty = fy - j
+                    w00 = (1.0 - tx) * (1.0 - ty) * weight
+                    w10 = tx * (1.0 - ty) * weight
+                    w01 = (1.0 - tx) * ty * weight
+                    w11 = tx * ty * weight
+                    for r in range(n_comp):
+                        acc[chunk, r, p] += (
+                            w00 * grid[r, i, j]
+                            + w10 * grid[r, i + 1, j]
+                            + w01 * grid[r, i, j + 1]
+                            + w11 * grid[r, i + 1, j + 1]
+                        )
+    out = np.zeros((n_comp, pix_vec.shape[0]))
+    for chunk in range(n_chunks):
+        out += acc[chunk]
+    return out
+
+
+def ring_tables(nside: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First pixel, pixel count and colatitude (rad) of each HEALPix ring (RING order)."""
+    rings = np.arange(1, 4 * nside)
+    start, length, cos_theta, _, _ = hp.ringinfo(nside, rings)
+    return start.astype(np.int64), length.astype(np.int64), np.arccos(cos_theta)
+
+
+def exposure_from_cube(cube: LivetimeCube, response: Response, nside: int) -> np.ndarray:
+    """Exposure maps (n_nodes, npix) in m² s, Galactic, RING, at the response's nodes."""
+    lambert = lambert_response(response)
+    pix_vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
+    start, length, theta = ring_tables(nside)
+    components = _project(
+        np.ascontiguousarray(cube.boresight),
+        np.ascontiguousarray(cube.x_axis),
+        np.ascontiguousarray(cube.livetime_s),
+        pix_vec,
+        start,
+        length,
+        theta,
+        np.ascontiguousarray(lambert.values),
+        lambert.half_width,
+        lambert.cos_theta_max,
+        N_CHUNKS,
+    )
+    return np.clip(lambert.node_coeffs @ components, 0.0, None)
+
+
+def brute_force_exposure(
+    orbit: pd.DataFrame, response: Response, nside: int, nodes: Iterable[int] | None = None
+) -> np.ndarray:
+    """Reference exposure: every interval, every sky pixel, healpy lookup of the response.
+
+    Returns (len(nodes), npix) in m² s. Slow: for tests and the benchmark only.
+    """
+    nodes = list(range(len(response.energies_gev)) if nodes is None else nodes)
+    z, x = galactic_axes(orbit)
+    y = np.cross(z, x)
+    live = orbit["livetime"].to_numpy()
+    pix_vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
+    cos_max = field_of_view_cos(response)  # beyond it the response is zero: skip the lookup
+    out = np.zeros((len(nodes), len(pix_vec)))
+    for k in np.flatnonzero(live > 0):
+        vz = pix_vec @ z[k]
+        up = vz >= cos_max
+        theta = np.arccos(np.clip(vz[up], -1.0, 1.0))
+        phi = np.arctan2(pix_vec[up] @ y[k], pix_vec[up] @ x[k])
+        for row, node in enumerate(nodes):
+            out[row, up] += live[k] * hp.get_interp_val(response.aeff_m2[node], theta, phi)
+    return out

@@ -1,0 +1,79 @@
+"""Figure 3 of the proceedings: measured δ and its 95 % CL limit against threshold energy, with
+the isotropic Monte Carlo bands, other experiments' limits and the Vela SNR model's δ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from calet_aniso.figures.style import mc_band, save_figure
+
+
+def integral_limits(ams: pd.DataFrame) -> list[tuple[str, float, float]]:
+    """(label, E_min GeV, δ_UL) of integral limits above E_min from an AMS-02 limit table."""
+    return [
+        (f"AMS-02 {r.species} (E > {r.e_min_gev:g} GeV)", r.e_min_gev, r.delta_ul_95)
+        for r in ams.itertuples()
+    ]
+
+
+def dipole_figure(
+    table: pd.DataFrame,
+    fermi: pd.DataFrame,
+    other_limits: list[tuple[str, float, float]],
+    png: str | Path,
+    pdf: str | Path,
+    period: str = "",
+    vela: pd.DataFrame | None = None,
+) -> None:
+    """Figure 3: measured δ (top) and 95 % CL limit (bottom) vs threshold, isotropic bands.
+
+    ``fermi``: Fermi-LAT 7-year limits per differential energy bin (e_low_gev, e_high_gev,
+    delta_ul_95), drawn as horizontal bars over each bin. ``other_limits``: (label,
+    E_min GeV, δ_UL) integral limits above E_min, drawn as lines from E_min. ``vela``: the
+    predicted Vela SNR δ above each threshold (threshold_gev, delta_above), in both panels.
+    """
+    x = table["threshold_gev"].to_numpy()
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 8.0), sharex=True)
+    mc_band(top, x, table, "delta", "tab:blue", "isotropic MC")
+    top.plot(x, table["delta"], "ko", label="measured δ")
+    top.set_ylabel("dipole amplitude δ")
+    mc_band(bottom, x, table, "delta_ul95", "tab:blue", "isotropic MC")
+    bottom.plot(x, table["delta_ul95"], "kv", ms=8, label="95 % CL upper limit (this analysis)")
+    for i, row in enumerate(fermi.itertuples()):
+        bottom.hlines(
+            row.delta_ul_95,
+            row.e_low_gev,
+            row.e_high_gev,
+            color="tab:red",
+            lw=2,
+            label="Fermi-LAT 7 yr, per energy bin (digitized)" if i == 0 else None,
+        )
+    styles = iter(["-.", ":", "--"])
+    for label, e_min, limit in other_limits:
+        bottom.hlines(
+            limit, e_min, x.max() * 1.5, color="tab:green", ls=next(styles), lw=1.5, label=label
+        )
+    if vela is not None:
+        for ax in (top, bottom):
+            ax.plot(
+                vela["threshold_gev"],
+                vela["delta_above"],
+                "D-",
+                color="tab:purple",
+                mfc="white",
+                label="Vela SNR model, δ(≥ E_thr)",
+            )
+    bottom.set_ylabel("δ upper limit (95 % CL)")
+    bottom.set_xlabel("threshold energy (GeV)")
+    for ax in (top, bottom):
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=7, loc="upper left")
+    bottom.set_xlim(min(10.0, x.min() / 2), x.max() * 1.5)
+    fig.suptitle(f"Dipole anisotropy vs threshold energy{f' ({period})' if period else ''}")
+    fig.tight_layout()
+    save_figure(fig, png, pdf)

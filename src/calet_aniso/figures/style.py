@@ -1,0 +1,57 @@
+"""Shared style of the figures: deterministic PNG/PDF output and the Monte Carlo bands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import matplotlib.ticker
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from calet_aniso.io.files import atomic_output
+
+PDF_METADATA = {"CreationDate": None, "Producer": None, "Creator": "calet_aniso"}
+PNG_METADATA = {"Software": "calet_aniso"}
+
+
+def save_figure(fig: plt.Figure, png: str | Path, pdf: str | Path) -> None:
+    """Save a figure as PNG (150 dpi) and PDF without timestamps, atomically."""
+    with atomic_output(png) as tmp:
+        fig.savefig(tmp, format="png", dpi=150, metadata=PNG_METADATA)
+    with atomic_output(pdf) as tmp:
+        fig.savefig(tmp, format="pdf", metadata=PDF_METADATA)
+    plt.close(fig)
+
+
+def threshold_ticks(ax, thresholds: np.ndarray) -> None:
+    """Log energy axis with one labelled tick per threshold and no minor labels."""
+    ax.set_xscale("log")
+    ax.set_xticks(thresholds, [f"{t:g}" for t in thresholds])
+    ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+
+
+def mc_band(ax, x, table: pd.DataFrame, name: str, color: str, label: str) -> None:
+    """Median line and 1σ / 2σ bands of Monte Carlo statistic ``name`` against thresholds."""
+    ax.fill_between(
+        x,
+        table[f"mc_{name}_m2s"],
+        table[f"mc_{name}_p2s"],
+        color=color,
+        alpha=0.18,
+        lw=0,
+        label=f"{label}: 2σ",
+    )
+    ax.fill_between(
+        x,
+        table[f"mc_{name}_m1s"],
+        table[f"mc_{name}_p1s"],
+        color=color,
+        alpha=0.35,
+        lw=0,
+        label=f"{label}: 1σ",
+    )
+    ax.plot(x, table[f"mc_{name}_med"], color=color, lw=1, ls="--", label=f"{label}: median")

@@ -1,0 +1,162 @@
+"""Validation of raw orbit tables and event lists against the data contract.
+
+Every check raises :class:`InputError` naming the file, the column, how many rows fail
+and the first failing row, so one run reports one clear, actionable problem.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from calet_aniso.errors import InputError
+from calet_aniso.geometry.attitude import interval_index
+from calet_aniso.geometry.frames import axes_dot, is_orthogonal
+from calet_aniso.ingest.contract import EVENT_COLUMNS, LIVETIME_SLACK_S, ORBIT_COLUMNS, Column
+
+
+def fail_where(
+    path: str | Path,
+    bad: np.ndarray,
+    problem: str,
+    *,
+    column: str | None,
+    values: np.ndarray | None = None,
+    rows: np.ndarray | None = None,
+) -> None:
+    """Raise InputError if any ``bad`` is True, naming count and first bad row.
+
+    ``rows`` maps positions to row numbers in the file (default: the position).
+    """
+    bad = np.asarray(bad, dtype=bool)
+    if not bad.any():
+        return
+    first = int(np.flatnonzero(bad)[0])
+    value = (
+        None
+        if values is None
+        else values[first].item()
+        if hasattr(values[first], "item")
+        else values[first]
+    )
+    raise InputError(
+        path,
+        problem,
+        column=column,
+        count=int(bad.sum()),
+        first_row=int(first if rows is None else rows[first]),
+        value=value,
+    )
+
+
+def check_columns(path: str | Path, frame: pd.DataFrame, contract: tuple[Column, ...]) -> None:
+    """Finite values and contract ranges for every contract column present."""
+    for column in contract:
+        if column.name not in frame:
+            continue
+        values = frame[column.name].to_numpy()
+        fail_where(
+            path, ~np.isfinite(values), "NaN or infinite value", column=column.name, values=values
+        )
+        if column.low is not None:
+            fail_where(
+                path,
+                values < column.low,
+                f"value below the allowed minimum {column.low} {column.unit}",
+                column=column.name,
+                values=values,
+            )
+        if column.high is not None:
+            fail_where(
+                path,
+                values > column.high,
+                f"value above the allowed maximum {column.high} {column.unit}",
+                column=column.name,
+                values=values,
+            )
+
+
+def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
+    """Check one orbit/live-time table: values, live time, ordering, attitude axes."""
+    check_columns(path, frame, ORBIT_COLUMNS)
+    start = frame["start"].to_numpy()
+    stop = frame["stop"].to_numpy()
+    live = frame["livetime"].to_numpy()
+    fail_where(path, stop <= start, "interval with stop <= start", column="stop", values=stop)
+    fail_where(
+        path,
+        live > (stop - start) + LIVETIME_SLACK_S,
+        "live time exceeds the interval length stop - start",
+        column="livetime",
+        values=live,
+    )
+    order = np.zeros(len(start), dtype=bool)
+    order[1:] = start[1:] < start[:-1]
+    fail_where(path, order, "intervals not sorted by start time", column="start", values=start)
+    overlap = np.zeros(len(start), dtype=bool)
+    overlap[1:] = start[1:] < stop[:-1] - LIVETIME_SLACK_S
+    fail_where(path, overlap, "interval overlaps the previous one", column="start", values=start)
+    dot = axes_dot(
+        frame["ra_scz"].to_numpy(),
+        frame["dec_scz"].to_numpy(),
+        frame["ra_scx"].to_numpy(),
+        frame["dec_scx"].to_numpy(),
+    )
+    fail_where(
+        path,
+        ~is_orthogonal(dot),
+        "attitude axes +z and +x not orthogonal (|z.x| shown as value)",
+        column="ra_scx",
+        values=np.abs(dot),
+    )
+
+
+def validate_orbit_sequence(parts: list[tuple[str, pd.DataFrame]]) -> None:
+    """Check that several orbit files, in order, neither overlap nor go back in time."""
+    for (path_a, a), (path_b, b) in pairwise(parts):
+        if b["start"].iloc[0] < a["stop"].iloc[-1] - LIVETIME_SLACK_S:
+            raise InputError(
+                path_b,
+                f"first interval overlaps the coverage of {path_a} "
+                f"(which stops at {a['stop'].iloc[-1]})",
+                column="start",
+                count=1,
+                first_row=0,
+                value=float(b["start"].iloc[0]),
+            )
+
+
+def validate_events(
+    path: str | Path,
+    frame: pd.DataFrame,
+    start: np.ndarray,
+    stop: np.ndarray,
+    livetime: np.ndarray,
+) -> np.ndarray:
+    """Check one event list against the contract and the orbit coverage.
+
+    Returns the index of the orbit interval holding each event.
+    """
+    check_columns(path, frame, EVENT_COLUMNS)
+    energy = frame["energy"].to_numpy()
+    fail_where(path, energy <= 0, "non-positive energy", column="energy", values=energy)
+    if ("l" in frame) != ("b" in frame):
+        present = "l" if "l" in frame else "b"
+        missing = "b" if present == "l" else "l"
+        raise InputError(path, f"column '{present}' given without '{missing}'", column=missing)
+    times = frame["time"].to_numpy()
+    index = interval_index(start, stop, times)
+    fail_where(
+        path, index < 0, "event time outside the orbit coverage", column="time", values=times
+    )
+    fail_where(
+        path,
+        livetime[index] <= 0,
+        "event time in an interval with zero live time",
+        column="time",
+        values=times,
+    )
+    return index

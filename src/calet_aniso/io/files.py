@@ -1,0 +1,71 @@
+"""Writing result files: atomically, with deterministic bytes.
+
+Outputs are written to a temporary file in the same folder and renamed into place, so a
+failure never leaves a partial file behind. Parquet tables carry JSON key-value metadata and
+no timestamps, JSON documents have sorted keys: same content, same bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; rename it into place only on success."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, object]) -> None:
+    """Write a table to Parquet with an explicit schema and JSON key-value metadata.
+
+    The output bytes depend only on the table and metadata (no timestamps).
+    """
+    fields = []
+    for name in frame.columns:
+        dtype = frame[name].dtype
+        arrow_type = {"i": pa.int64(), "u": pa.int64(), "b": pa.bool_(), "O": pa.string()}.get(
+            dtype.kind, pa.float64()
+        )
+        fields.append(pa.field(name, arrow_type, nullable=False))
+    schema = pa.schema(
+        fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()}
+    )
+    table = pa.Table.from_arrays(
+        [pa.array(frame[name].to_numpy()) for name in frame.columns], schema=schema
+    )
+    with atomic_output(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+
+
+def read_parquet_metadata(path: str | Path) -> dict[str, object]:
+    """The JSON key-value metadata written by :func:`write_parquet`."""
+    meta = pq.read_schema(path).metadata or {}
+    return {k.decode(): json.loads(v) for k, v in meta.items() if not k.startswith(b"pandas")}
+
+
+def write_json(obj: object, path: str | Path) -> None:
+    """Write a JSON document (sorted keys, indented; same object, same bytes), atomically."""
+    with atomic_output(path) as tmp:
+        tmp.write_text(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: str | Path) -> dict:
+    """A JSON document written by :func:`write_json`."""
+    return json.loads(Path(path).read_text())

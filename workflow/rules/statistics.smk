@@ -1,0 +1,20 @@
+"""Statistics of the data per threshold: multipoles, dipole, 95 % CL limit, corrected and not."""
+
+
+rule multipoles:
+    input:
+        skymap=rules.skymap.output.skymap,
+    output:
+        row=result("multipoles"),
+    log:
+        log("multipoles_{threshold}GeV"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    message:
+        "Multipoles, dipole and its 95 % CL limit above {wildcards.threshold} GeV"
+    script:
+        "../../scripts/multipoles.py"
