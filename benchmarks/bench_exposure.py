@@ -15,6 +15,8 @@ exposure is then computed in a fresh process that reads it, as the pipeline's ru
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import os
 import resource
 import subprocess
 import sys
@@ -23,39 +25,35 @@ import time
 from pathlib import Path
 
 import numpy as np
+from astropy.time import Time, TimeDelta
+
+from calet_aniso.config.schema import default_config
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
+from calet_aniso.exposure.projection import brute_force_exposure, exposure_from_cube
+from calet_aniso.ingest.time_system import TimeSystem
+from calet_aniso.instrument.response import read_response
+from calet_aniso.io.files import write_parquet
+from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-from astropy.time import Time, TimeDelta  # noqa: E402
-
-from calet_aniso.exposure.projection import # noqa: E402     brute_force_exposure, exposure_from_cube
-
-from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
-from calet_aniso.ingest.time_system import TimeSystem  # noqa: E402
-from calet_aniso.instrument.response import read_response  # noqa: E402
-from calet_aniso.io.files import write_parquet  # noqa: E402
-from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table  # noqa: E402
-from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
-
 RESPONSE = REPO / "resources/response/calet_like_aeff.fits"
 NSIDE = 64
 
 CHILD = """
 import sys, time, resource
-sys.path.insert(0, {src!r})
 import pyarrow.parquet as pq
-from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.exposure.livetime_cube import livetime_cube
+from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.instrument.response import read_response
 import numpy as np
 response = read_response({response!r})
-exposure_from_cube(livetime_cube([pq.read_table({orbit!r}).slice(0, 10).to_pandas()]), response, {nside})  # JIT warm-up
+exposure_from_cube(livetime_cube([pq.read_table({orbit!r}).slice(0, 10).to_pandas()], 64, 2.0), response, {nside})  # JIT warm-up
 t0 = time.perf_counter()
 pf = pq.ParquetFile({orbit!r})
 batches = (b.to_pandas() for b in pf.iter_batches(batch_size=1_000_000, columns=
            ["livetime", "ra_scz", "dec_scz", "ra_scx", "dec_scx"]))
-cube = livetime_cube(batches)
+cube = livetime_cube(batches, 64, 2.0)
 t1 = time.perf_counter()
 maps = exposure_from_cube(cube, response, {nside})
 t2 = time.perf_counter()
@@ -69,7 +67,9 @@ print(f"{{len(cube.livetime_s)}} {{t1 - t0:.3f}} {{t2 - t1:.3f}} {{peak_mb:.0f}}
 
 def simulate(days: float, cadence: float):
     start = Time("2015-10-13T00:00:00", scale="utc")
-    settings = SimulationSettings(
+    config = default_config()  # the schema's defaults
+    settings = dataclasses.replace(
+        SimulationSettings.from_config(config["simulation"]),
         start_utc=start.isot,
         stop_utc=(start + TimeDelta(days, format="jd")).isot,
         cadence_s=cadence,
@@ -78,7 +78,8 @@ def simulate(days: float, cadence: float):
     orbit = CircularOrbit.from_tle(
         *nearest_tle(pairs, (start + TimeDelta(days / 2, format="jd")).jd)
     )
-    return simulate_orbit_table(settings, orbit, TimeSystem(), np.random.default_rng(1))
+    time_system = TimeSystem.from_config(config["time_system"])
+    return simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(1))
 
 
 def main() -> None:
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--cadence", type=float, default=10.0)
     parser.add_argument("--subset-hours", type=float, default=6.0)
     args = parser.parse_args()
+    os.chdir(REPO)  # config paths are relative to the repository
     response = read_response(RESPONSE)
     n_nodes = len(response.energies_gev)
 
@@ -101,7 +103,6 @@ def main() -> None:
         del orbit
         out = Path(tmp) / "maps.npy"
         code = CHILD.format(
-            src=str(REPO / "src"),
             response=str(RESPONSE),
             orbit=str(orbit_path),
             nside=NSIDE,
@@ -132,9 +133,9 @@ def main() -> None:
     )
 
     # Side by side on the same subset: fast (cube + projection) vs brute force, all nodes.
-    exposure_from_cube(livetime_cube([subset.iloc[:10]]), response, NSIDE)  # warm-up
+    exposure_from_cube(livetime_cube([subset.iloc[:10]], 64, 2.0), response, NSIDE)  # warm-up
     t0 = time.perf_counter()
-    fast = exposure_from_cube(livetime_cube(orbit_batches(subset)), response, NSIDE)
+    fast = exposure_from_cube(livetime_cube(orbit_batches(subset), 64, 2.0), response, NSIDE)
     t_fast = time.perf_counter() - t0
     t0 = time.perf_counter()
     brute = brute_force_exposure(subset, response, NSIDE)

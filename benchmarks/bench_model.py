@@ -14,47 +14,33 @@ baseline, direct numerical quadrature (scipy.integrate.quad) per energy, and pri
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-from calet_aniso.comparison_model.configuration import (  # noqa: E402
-    fit_data,
-    fitted_total_flux,
-    flux_model,
-    propagation,
-    vela_snr,
-)
-from calet_aniso.comparison_model.constants import YR_S  # noqa: E402
-from calet_aniso.comparison_model.diffusion_length import (  # noqa: E402
+from calet_aniso.comparison_model.configuration import fit_data, flux_model, propagation, vela_snr
+from calet_aniso.comparison_model.constants import YR_S
+from calet_aniso.comparison_model.diffusion_length import (
     lambda_squared,
     lambda_squared_quadrature,
 )
-from calet_aniso.comparison_model.fit import fit_flux_model  # noqa: E402
-from calet_aniso.comparison_model.vela_prediction import vela_dipole, vela_dipole_above  # noqa: E402
+from calet_aniso.comparison_model.fit import fit_flux_model
+from calet_aniso.comparison_model.vela_prediction import vela_dipole, vela_dipole_above
+from calet_aniso.config.schema import default_config
+from calet_aniso.flux_tables import InterpolatedFlux
+
+REPO = Path(__file__).resolve().parents[1]
 
 TARGET_S = 60.0
-
-
-def default_model_config() -> dict:
-    """The ``model`` section of config/config.yaml with the schema defaults it relies on."""
-    cfg = yaml.safe_load((REPO / "config/config.yaml").read_text())["model"]
-    cfg.setdefault("diffusion", {})
-    return cfg
 
 
 def main() -> None:
     import os
 
     os.chdir(REPO)  # config paths are relative to the repository
-    cfg = default_model_config()
+    cfg = default_config()["model"]  # the schema's defaults
     fit = cfg["fit"]
     catalogue = pd.read_csv(cfg["pulsars"]["catalogue"], comment="#")
     data = fit_data(fit["electron_positron_tables"], fit["positron_tables"], fit["min_energy_gev"])
@@ -75,7 +61,9 @@ def main() -> None:
     start = time.perf_counter()
     per_energy = vela_dipole(
         np.geomspace(10.0, 4570.0, 400),
-        fitted_total_flux(results["vela"][3]),
+        InterpolatedFlux(
+            results["vela"][3]["energy_gev"].to_numpy(), results["vela"][3]["total"].to_numpy()
+        ),
         vela_snr(cfg),
         propagation(cfg),
     )

@@ -16,37 +16,43 @@ one orbit precession cycle), built with the pipeline's own functions (not timed)
 from __future__ import annotations
 
 import argparse
-import sys
+import dataclasses
+import os
 import time
 from pathlib import Path
 
+import healpy as hp
 import numpy as np
 
+from calet_aniso.config.schema import default_config
+from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
+from calet_aniso.exposure.projection import exposure_from_cube
+from calet_aniso.ingest.time_system import TimeSystem
+from calet_aniso.instrument.response import read_response
+from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples
+from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table
+from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file
+
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
-
-import healpy as hp  # noqa: E402
-
-from calet_aniso.exposure.projection import exposure_from_cube  # noqa: E402
-
-from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches  # noqa: E402
-from calet_aniso.ingest.time_system import TimeSystem  # noqa: E402
-from calet_aniso.instrument.response import read_response  # noqa: E402
-from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples  # noqa: E402
-from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table  # noqa: E402
-from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file  # noqa: E402
 
 COUNTS = (50_000, 25_000, 12_000, 5_000, 1_500)
 NSIDE = 64
 
 
 def exposure_map() -> np.ndarray:
-    settings = SimulationSettings("2016-01-01T00:00:00", "2016-03-21T00:00:00", cadence_s=60.0)
+    config = default_config()  # the schema's defaults
+    settings = dataclasses.replace(
+        SimulationSettings.from_config(config["simulation"]),
+        start_utc="2016-01-01T00:00:00",
+        stop_utc="2016-03-21T00:00:00",
+        cadence_s=60.0,
+    )
     pairs = read_tle_file(REPO / "resources/orbit/iss_tle.txt")
     orbit = CircularOrbit.from_tle(*nearest_tle(pairs, 2457450.0))
-    table = simulate_orbit_table(settings, orbit, TimeSystem(), np.random.default_rng(1))
+    time_system = TimeSystem.from_config(config["time_system"])
+    table = simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(1))
     response = read_response(REPO / "resources/response/calet_like_aeff.fits")
-    maps = exposure_from_cube(livetime_cube(orbit_batches(table)), response, NSIDE)
+    maps = exposure_from_cube(livetime_cube(orbit_batches(table), 64, 2.0), response, NSIDE)
     return maps[5]  # node at 186 GeV
 
 
@@ -70,11 +76,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=20_000)
     parser.add_argument("--naive-samples", type=int, default=20)
     args = parser.parse_args()
+    os.chdir(REPO)  # config paths are relative to the repository
     exposure = exposure_map()
     print(
         f"exposure: Nside {NSIDE}, max/min over covered sky {exposure.max() / exposure[exposure > 0].min():.2f}"
     )
-    skies = [IsotropicSky.from_exposure(exposure, n) for n in COUNTS]
+    skies = [IsotropicSky.from_exposure(exposure, n, 0.0) for n in COUNTS]
     run_samples(skies[0], 1, 0, 0, 2)  # JIT (or cache load) outside the timing
     rss_before = peak_rss_mb()
 

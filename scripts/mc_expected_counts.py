@@ -32,6 +32,10 @@ with rule_log(snakemake.log[0], "mc_expected_counts") as log:
     energy = pd.read_parquet(snakemake.input.events, columns=["energy"])["energy"].to_numpy()
     table = expected_counts_table(model, thresholds, energy, mc["expected_counts"])
     write_expected_counts(
-        table, snakemake.output.table, mc["expected_counts"], mc["flux_source"], snakemake.input.flux
+        table,
+        snakemake.output.table,
+        mc["expected_counts"],
+        mc["flux_source"],
+        snakemake.input.flux,
     )
     log.info("\n%s", table.to_string())

@@ -97,7 +97,7 @@ def test_quadrupole_large_without_correction_normal_with_it(skies):
     # C2 of isotropic noise is (χ²₅ / 5) × noise: inside its 99.9 % quantile when corrected.
     assert corrected < stats.chi2.ppf(0.999, 5) / 5, corrected
     assert uncorrected > 20, uncorrected
-    # The octupole is not much affected by the correction (seed section 5).
+    # The octupole is not much affected by the correction (proceedings section 5).
     assert row["c3"] / row["c0"] / noise < stats.chi2.ppf(0.999, 7) / 7
 
 

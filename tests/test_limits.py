@@ -1,4 +1,4 @@
-"""Seed eq. 2.3 upper limit: closed form against direct numerical integration."""
+"""Proceedings eq. 2.3 upper limit: closed form against direct numerical integration."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ from calet_aniso.analysis.statistics import dipole_upper_limit, maxwell_cdf
 
 
 def eq_2_3(delta_measured, delta_ul):
-    """Left-hand side of seed eq. 2.3 by direct quadrature."""
+    """Left-hand side of proceedings eq. 2.3 by direct quadrature."""
 
     def integrand(x):
         return (

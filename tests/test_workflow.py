@@ -14,10 +14,19 @@ import pytest
 import yaml
 from conftest import REPO, sha256
 
+from calet_aniso.config.paths import model_id, path
+from calet_aniso.config.schema import load_config
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.io.contract_tables import write_contract_table
 
 SMALL = REPO / "tests/configs/small.yaml"
+SMALL_CONFIG = load_config(REPO / "config/config.yaml", SMALL)
+
+
+def result(kind: str, config: dict = SMALL_CONFIG, **fields) -> Path:
+    """A result of a run of ``config``, from the path catalogue the rules use."""
+    ids = {"period": config["period"], "model": model_id(config["model"])}
+    return REPO / path(kind, **ids, **fields)
 
 
 def snakemake(*args: str, check: bool = True, timeout: int = 1200) -> subprocess.CompletedProcess:
@@ -111,8 +120,8 @@ def small_run():
 
 
 def test_end_to_end_small_config(small_run):
-    report = json.loads((small_run / "ingest/ingest_report.json").read_text())
-    truth = json.loads((small_run / "raw/simulation_truth.json").read_text())
+    report = json.loads((result("ingest_report")).read_text())
+    truth = json.loads((result("simulation_truth")).read_text())
     assert report["events"]["rows_in"] == truth["written_events"]
     assert (
         report["events"]["rows_out"] + report["events"]["cuts"]["energy_below_min"]
@@ -120,7 +129,7 @@ def test_end_to_end_small_config(small_run):
     )
     assert report["orbit"]["rows_out"] == 3 * 1440
     assert abs(report["orbit"]["livetime_fraction"] - 0.84) < 0.03
-    events = pd.read_parquet(small_run / "ingest/events.parquet")
+    events = pd.read_parquet(result("events"))
     assert events["energy"].min() >= 20.0
     assert report["events"]["lb_check"]["max_separation_deg"] < 1e-3
 
@@ -128,7 +137,7 @@ def test_end_to_end_small_config(small_run):
 def test_headline_table_and_figure(small_run):
     import healpy as hp
 
-    table = pd.read_csv(small_run / "dipole_limits.csv")
+    table = pd.read_csv(result("headline_csv"))
     assert table["threshold_gev"].tolist() == [20, 40, 80, 160]
     for column in (
         "n_events",
@@ -147,11 +156,11 @@ def test_headline_table_and_figure(small_run):
     assert (table["n_events"].diff().dropna() <= 0).all()
     assert (table["delta_ul95"] > table["delta"]).all()
     pd.testing.assert_frame_equal(
-        pd.read_parquet(small_run / "dipole_limits.parquet"), table, atol=1e-6, check_dtype=False
+        pd.read_parquet(result("headline_parquet")), table, atol=1e-6, check_dtype=False
     )
-    counts = hp.read_map(small_run / "skymaps/skymap_20GeV.fits", field=0)
+    counts = hp.read_map(result("skymap", threshold="20"), field=0)
     assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
-    vela = pd.read_parquet(small_run / "model/vela_dipole_thresholds.parquet")
+    vela = pd.read_parquet(result("vela_thresholds"))
     assert vela["threshold_gev"].tolist() == [20, 40, 80, 160]
     assert (vela["delta_above"].diff().dropna() > 0).all()  # Vela matters more at higher energy
     assert (vela["delta_above_all_sources"] > 0).all() and vela["dipole_b_deg"].abs().le(90).all()
@@ -163,7 +172,7 @@ def test_headline_table_and_figure(small_run):
         "fig4_vela",
     ):
         for suffix in ("png", "pdf"):
-            assert (small_run / f"figures/{name}.{suffix}").stat().st_size > 10_000
+            assert (result(name, ext=suffix)).stat().st_size > 10_000
     for column in (
         "mc_delta_m2s",
         "mc_delta_med",
@@ -183,17 +192,19 @@ def test_model_fit_outputs_feed_the_monte_carlo(small_run):
     from calet_aniso.io.files import read_parquet_metadata
 
     for variant in ("reference", "vela"):
-        fit = json.loads((small_run / f"model/flux_fit_{variant}.json").read_text())
+        fit = json.loads((result("fit_summary", variant=variant)).read_text())
         assert fit["valid"] and 0.3 < fit["chi2_per_ndf"] < 1.5
         assert set(fit["chi2_by_dataset"]) == {"CALET e+e-", "AMS-02 e+e-", "AMS-02 e+"}
-        parameters = pd.read_parquet(small_run / f"model/flux_fit_{variant}_parameters.parquet")
+        parameters = pd.read_parquet(result("fit_parameters", variant=variant))
         assert parameters.set_index("parameter").loc["eta", "value"] == fit["values"]["eta"]
-        curves = pd.read_parquet(small_run / f"model/flux_model_{variant}.parquet")
+        curves = pd.read_parquet(result("flux_curves", variant=variant))
         assert ("vela" in curves) == (variant == "vela")
-    expected = small_run / "montecarlo/expected_counts.parquet"
+    expected = result("expected_counts")
     meta = read_parquet_metadata(expected)
     assert meta["flux_source"] == "fitted_model"
-    assert meta["flux"].endswith("model/flux_model_reference.parquet")
+    assert meta["flux"] == path(
+        "flux_curves", model=model_id(SMALL_CONFIG["model"]), variant="reference"
+    )
     counts = pd.read_parquet(expected)
     # The fitted model describes the flux the simulation drew from: counts agree to 4 sigma.
     deviation = (counts["expected_model"] - counts["observed"]) / np.sqrt(counts["observed"])
@@ -202,8 +213,7 @@ def test_model_fit_outputs_feed_the_monte_carlo(small_run):
 
 def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):
     """Gathered samples are bit-identical for 3 (the config), 1 and 7 shards."""
-    gathered = sorted((small_run / "montecarlo").glob("mc_samples_*GeV.parquet"))
-    assert len(gathered) == 4
+    gathered = [result("mc_samples", threshold=t) for t in ("20", "40", "80", "160")]
     reference = {p.name: sha256(p) for p in gathered}
     for shards in (1, 7):
         cfg = yaml.safe_load(SMALL.read_text())
@@ -211,7 +221,16 @@ def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):
         path = tmp_path / f"shards_{shards}.yaml"
         path.write_text(yaml.safe_dump(cfg))
         snakemake("--configfile", str(path))
-        assert len(list((small_run / "montecarlo/20GeV").glob("shard_*.parquet"))) >= shards
+        assert (
+            len(
+                list(
+                    (Path(result("mc_shard", threshold="20", shard="0")).parent).glob(
+                        "shard_*.parquet"
+                    )
+                )
+            )
+            >= shards
+        )
         assert {p.name: sha256(p) for p in gathered} == reference
 
 
@@ -228,9 +247,48 @@ def output_hashes(run_dir):
 
 
 def test_rerun_gives_identical_bytes(small_run, tmp_path):
-    first = output_hashes(small_run)
+    model_dir = result("fit_summary", variant="vela").parent
+    first = {**output_hashes(small_run), **output_hashes(model_dir)}
     snakemake("--configfile", str(SMALL), "--forceall", "--cores", "1")
-    assert output_hashes(small_run) == first
+    assert {**output_hashes(small_run), **output_hashes(model_dir)} == first
+
+
+def test_comparison_model_fits_are_shared_between_periods(small_run, tmp_path):
+    """Another period with the same model configuration plans no fit: it reuses the fits."""
+    cfg = yaml.safe_load(SMALL.read_text())
+    cfg["period"] = "test_other_period"
+    other = tmp_path / "other.yaml"
+    other.write_text(yaml.safe_dump(cfg))
+    proc = snakemake("-n", "--configfile", str(other))
+    assert "rule fit_flux_model" not in proc.stdout and "vela_anisotropy" in proc.stdout
+    cfg["model"] = {"vela": {"age_kyr": 12.0}}
+    other.write_text(yaml.safe_dump(cfg))
+    assert "rule fit_flux_model" in snakemake("-n", "--configfile", str(other)).stdout
+    assert not (REPO / "results/test_other_period").exists()
+
+
+def test_every_result_path_is_in_the_readme_layout():
+    """The README's results layout names every file kind of the path catalogue."""
+    from calet_aniso.config.paths import MODEL_DIR, PATTERNS, PERIOD_DIR
+
+    readme = (REPO / "README.md").read_text()
+    layout = readme[readme.index("### Results layout") :].split("```")[1]
+    for kind, pattern in PATTERNS.items():
+        relative = pattern.replace(f"{PERIOD_DIR}/", "").replace(f"{MODEL_DIR}/", "")
+        assert relative in layout, (kind, relative)
+
+
+def test_validating_a_config_loads_neither_simulation_nor_analysis():
+    code = (
+        "import sys; from calet_aniso.config.schema import load_config; "
+        "load_config('config/config.yaml', overrides={'data': {'source': 'files', "
+        "'orbit': ['resources/orbit/iss_tle.txt'], 'events': ['resources/orbit/iss_tle.txt']}}); "
+        "loaded = [m for m in sys.modules if m.startswith('calet_aniso.')]; print(loaded); "
+        "assert not [m for m in loaded if m.split('.')[1] in ('simulation', 'analysis', "
+        "'montecarlo', 'exposure', 'comparison_model')]"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def write_user_period(tmp_path: Path, small_observation, *, break_events: bool = False) -> Path:
@@ -297,3 +355,28 @@ def test_bad_input_fails_the_run_without_outputs(tmp_path, small_observation):
         assert sha256(raw) == before
     finally:
         clean("test_user_period_bad")
+
+
+def test_conda_environment_matches_pyproject():
+    """envs/calet.yaml pins what pyproject.toml requires (snakemake runs the rules, outside)."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["dependencies"]
+    env = yaml.safe_load((REPO / "envs/calet.yaml").read_text())["dependencies"]
+    requirement = re.compile(r"([A-Za-z0-9_.-]+)\s*(.*)")
+    required = {m[1].lower(): m[2] for m in map(requirement.match, project)}
+    pinned = {m[1].lower(): m[2] for m in map(requirement.match, env)}
+    required.pop("snakemake")
+    for tool in ("python", "pip", "setuptools"):
+        pinned.pop(tool)
+    assert pinned == required
+    assert (REPO / "envs/calet.post-deploy.sh").read_text().count("pip install") == 1
+
+
+def test_rule_resources_are_stated_once():
+    """Threads and resources live in the rules; the profiles set none per rule."""
+    for profile in ("default", "slurm"):
+        settings = yaml.safe_load((REPO / f"profiles/{profile}/config.yaml").read_text())
+        assert not {"set-resources", "set-threads", "printshellcmds"} & set(settings), profile
+        assert "cpus_per_task" not in settings.get("default-resources", {})

@@ -16,9 +16,7 @@ from calet_aniso.comparison_model.constants import C_CM_S
 from calet_aniso.comparison_model.diffusion import Diffusion
 
 
-def dipole_scale(
-    energy_gev: np.ndarray, density: np.ndarray, diffusion: Diffusion
-) -> np.ndarray:
+def dipole_scale(energy_gev: np.ndarray, density: np.ndarray, diffusion: Diffusion) -> np.ndarray:
     """3 D(E) / (c n) in cm⁴ GeV: δ⃗ = scale × ∇n; 0 where n = 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(density > 0, 3.0 * diffusion(energy_gev) / (C_CM_S * density), 0.0)

@@ -20,7 +20,7 @@ VARIANTS = ("reference", "vela")
 
 
 def propagation(cfg: dict) -> Propagation:
-    """Diffusion (seed eq. 4.1) and Thomson losses from the energy density (eV cm⁻³)."""
+    """Diffusion (proceedings eq. 4.1) and Thomson losses from the energy density (eV cm⁻³)."""
     return Propagation(
         Diffusion(**cfg["diffusion"]), Losses(thomson_b0(cfg["energy_density_ev_cm3"]))
     )

@@ -1,7 +1,7 @@
-"""Diffusion coefficient with a gradual change of slope (seed eq. 4.1).
+"""Diffusion coefficient with a gradual change of slope (proceedings eq. 4.1).
 
 D(R) = D0 (R/R0)^δl (1 + (R/Rb)^((δl − δh)/s))^(−s), in cm²/s, R in GV (R = E/e for
-ultra-relativistic e±, so E in GeV is used directly). Defaults are the seed's: δl = 0.6,
+ultra-relativistic e±, so E in GeV is used directly). Defaults are the proceedings': δl = 0.6,
 δh = 0.33, R0 = 4 GV, Rb = 300 GV, D0 = 1.3e28 cm²/s, s = 0.2.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Diffusion:
-    """Seed eq. 4.1 (rigidities in GV, D in cm²/s)."""
+    """Proceedings eq. 4.1 (rigidities in GV, D in cm²/s)."""
 
     d0_cm2_s: float
     r0_gv: float

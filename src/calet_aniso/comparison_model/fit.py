@@ -1,4 +1,4 @@
-"""Fit of the e± flux model to measured fluxes with iminuit (seed Figure 2).
+"""Fit of the e± flux model to measured fluxes with iminuit (proceedings Figure 2).
 
 χ² = Σ ((J_model − J_data)/σ)², σ² = σ_stat² + σ_sys² (each the mean of its low and high
 error), over the data points with E ≥ E_min of all experiments given. Each point compares

@@ -52,9 +52,9 @@ class FittedVariant:
         write_json(self.summary, summary)
 
 
-def fit_variant(model_cfg: dict, catalogue: pd.DataFrame, variant: str) -> tuple[
-    FittedVariant, FitResult
-]:
+def fit_variant(
+    model_cfg: dict, catalogue: pd.DataFrame, variant: str
+) -> tuple[FittedVariant, FitResult]:
     """Fit one variant of the flux model to the configured data (``model.fit``)."""
     fit_cfg = model_cfg["fit"]
     model = flux_model(model_cfg, catalogue, variant)

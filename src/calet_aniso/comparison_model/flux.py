@@ -1,4 +1,4 @@
-"""The e± flux model fitted to CALET and AMS-02 (seed section 4, Figure 2).
+"""The e± flux model fitted to CALET and AMS-02 (proceedings section 4, Figure 2).
 
 Components (fluxes in m⁻² s⁻¹ sr⁻¹ GeV⁻¹, energies in GeV):
 
@@ -13,7 +13,7 @@ Components (fluxes in m⁻² s⁻¹ sr⁻¹ GeV⁻¹, energies in GeV):
   for (age − T_r) with the point-source solution; injection E^(−γex) exp(−E/E_cut,ex) carrying
   η W0 above 1 GeV, W0 from Ė, the characteristic age, τ0 and braking index 3; η, γex and
   E_cut,ex common to all pulsars;
-* optionally the Vela SNR (seed): burst source at its distance and age, constant emission
+* optionally the Vela SNR (proceedings): burst source at its distance and age, constant emission
   over the first ``emission_kyr``, fixed normalisation; an SNR accelerates electrons only.
 
 The positron flux, used to separate the pulsars from the primaries (the total e± flux alone
@@ -92,8 +92,9 @@ class PulsarSettings:
 
 @dataclass(frozen=True)
 class VelaSNR:
-    """Vela SNR as in the seed: 0.3 kpc, 11 kyr, γ = 2.32, Ec = 100 TeV, 2.5e47 erg above 1 GeV,
-    constant emission over the first 5 kyr after the explosion (the assumed window)."""
+    """The Vela SNR (values of the proceedings by default, config ``model.vela``): distance,
+    age, injection index and cut-off, e± energy above 1 GeV, constant emission over the first
+    ``emission_kyr`` after the explosion (the assumed window), Galactic position."""
 
     distance_kpc: float
     age_kyr: float

@@ -2,7 +2,7 @@
 
 Q(E) = Q0 E^(−γ) exp(−E/Ec) (GeV⁻¹), with Q0 such that ∫_{E_min}^∞ E Q(E) dE equals the
 energy W released in e± above E_min (e.g. Vela: W = 2.5e47 erg above 1 GeV, γ = 2.32,
-Ec = 100 TeV; seed section 4).
+Ec = 100 TeV; proceedings section 4).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ b0 = 1.02e-16 GeV⁻¹ s⁻¹ × U. The default U = 1.0 eV cm⁻³ stands for th
 densities of the CMB (0.26 eV cm⁻³), starlight and dust emission, and a ~3 µG magnetic
 field (B²/8π = 0.22 eV cm⁻³); it is a model parameter (config ``model.energy_density_ev_cm3``).
 Klein–Nishina suppression of the inverse-Compton losses on starlight at TeV energies is
-neglected, as in the analytic models the seed cites.
+neglected, as in the analytic models the proceedings cite.
 """
 
 from __future__ import annotations

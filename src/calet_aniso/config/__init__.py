@@ -1,1 +1,8 @@
-"""TODO"""
+"""The configuration of a data period.
+
+``schema``: the schema (every default lives there) and loading a config outside the workflow;
+``checks``: parse-time checks a schema cannot express (they import no science module);
+``paths``: the catalogue of result paths used by rules, scripts, tests and the README.
+Typed settings per section are built where they are used: ``TimeSystem.from_config``,
+``SimulationSettings.from_config``, ``comparison_model.configuration``.
+"""

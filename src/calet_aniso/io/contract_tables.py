@@ -212,5 +212,3 @@ def write_contract_table(
             fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
         else:
             frame.to_csv(tmp, index=False, float_format="%.17g")
-
-

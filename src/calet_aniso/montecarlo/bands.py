@@ -51,4 +51,3 @@ def band_row(samples: pd.DataFrame, meta: dict[str, object]) -> dict[str, float]
 def write_bands(row: dict[str, float], path: str | Path, meta: dict[str, object]) -> None:
     """Write a threshold's bands (one-row Parquet, metadata of its samples)."""
     write_parquet(pd.DataFrame([row]), path, meta)
-

@@ -1,4 +1,4 @@
-"""Isotropic Monte Carlo skies analysed exactly like the data (seed section 4).
+"""Isotropic Monte Carlo skies analysed exactly like the data (proceedings section 4).
 
 For a threshold sample with average exposure map Ā(p) and expected event count N̄, an
 isotropic sky has expected counts λ_p = N̄ Ā(p) / Σ Ā. Independent Poisson counts per pixel
