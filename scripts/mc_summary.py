@@ -5,7 +5,7 @@ from calet_aniso.montecarlo.bands import band_row, write_bands
 from calet_aniso.montecarlo.samples import gather_samples, write_samples
 
 with rule_log(snakemake.log[0], "mc_summary") as log:
-    samples, meta = gather_samples(snakemake.input.shards)
+    samples, meta = gather_samples(snakemake.input.shards, snakemake.params.samples)
     write_samples(samples, snakemake.output.samples, **meta)
     row = band_row(samples, meta)
     write_bands(row, snakemake.output.summary, meta)

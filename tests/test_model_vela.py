@@ -76,3 +76,42 @@ def test_smooth_flux_describes_the_calet_spectrum():
     pulls = (smooth(t["energy_gev"].to_numpy()) - t["flux"]) / sigma
     chi2 = float((pulls**2).sum())
     assert chi2 / (len(t) - 4) < 1.5 and np.abs(pulls).max() < 3
+
+
+def test_vela_prediction_tables_for_the_rule(tmp_path):
+    """predict_vela_anisotropy (rule vela_anisotropy): with no fitted pulsar, the all-sources
+    dipole is the Vela SNR's, pointing at Vela; thresholds and bins follow the per-energy table;
+    the Fermi-LAT limits are carried beside the prediction."""
+    from conftest import DEFAULTS, VELA
+
+    from calet_aniso.comparison_model.fit import START
+    from calet_aniso.comparison_model.vela_prediction import predict_vela_anisotropy
+
+    calet = InterpolatedFlux.from_table(read_flux_table(RESOURCES / "fluxes/calet_2018_epm.csv"))
+    catalogue = pd.read_csv(RESOURCES / "pulsars/atnf_v1.59_pulsars.csv", comment="#")
+    fermi = pd.DataFrame(
+        {"e_low_gev": [100.0, 562.0], "e_high_gev": [562.0, 1998.0], "delta_ul_95": [0.01, 0.02]}
+    )
+    fit = {"pulsars": [], "values": dict(START)}
+    thresholds = [125.0, 1000.0]
+    prediction = predict_vela_anisotropy(
+        DEFAULTS["model"], catalogue, fit, calet, 4570.0, thresholds, fermi
+    )
+    per_energy = prediction.per_energy
+    assert per_energy["energy_gev"].iloc[[0, -1]].tolist() == pytest.approx([10.0, 4570.0])
+    np.testing.assert_allclose(
+        per_energy["delta_all_sources"], per_energy["delta_analytic"], rtol=1e-10, atol=1e-15
+    )
+    reaching = per_energy["delta_analytic"] > 0
+    np.testing.assert_allclose(per_energy.loc[reaching, "dipole_l_deg"], VELA[0], atol=1e-9)
+    pd.testing.assert_series_equal(
+        prediction.above["delta_above"], vela_dipole_above(per_energy, thresholds)["delta_above"]
+    )
+    np.testing.assert_allclose(
+        prediction.above["delta_above_all_sources"], prediction.above["delta_above"], rtol=1e-9
+    )
+    assert prediction.fermi_bins["fermi_delta_ul_95"].tolist() == [0.01, 0.02]
+    assert prediction.meta["pulsars"] == [] and prediction.meta["vela"]["l_deg"] == VELA[0]
+    paths = [tmp_path / f"{name}.parquet" for name in ("e", "t", "b")]
+    prediction.write(*paths)
+    pd.testing.assert_frame_equal(pd.read_parquet(paths[1]), prediction.above)

@@ -39,15 +39,19 @@ def read_samples(path: str | Path) -> tuple[pd.DataFrame, dict[str, object]]:
     return pd.read_parquet(path), meta
 
 
-def gather_samples(paths: Iterable[str | Path]) -> tuple[pd.DataFrame, dict[str, object]]:
-    """All samples of a threshold from its shards, in sample order, and their metadata.
-
-    ValueError if the shards disagree on the metadata or do not cover 0 .. n−1 exactly once.
-    """
+def gather_samples(
+    paths: Iterable[str | Path], n_samples: int
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """All ``n_samples`` samples of a threshold from its shards, in sample order, and their
+    metadata. ValueError if the shards disagree on the metadata or do not cover
+    0 .. n_samples − 1 exactly once."""
     tables, metas = zip(*(read_samples(p) for p in paths), strict=True)
     if any(m != metas[0] for m in metas):
         raise ValueError("Monte Carlo shards of one threshold disagree on threshold, count or seed")
     samples = pd.concat(tables, ignore_index=True).sort_values("sample", ignore_index=True)
-    if not (samples["sample"].to_numpy() == np.arange(len(samples))).all():
+    if (
+        len(samples) != n_samples
+        or not (samples["sample"].to_numpy() == np.arange(n_samples)).all()
+    ):
         raise ValueError("Monte Carlo shards do not cover the samples exactly once")
     return samples, dict(metas[0])

@@ -1,0 +1,140 @@
+"""Typed intermediate files: each kind round-trips through its write/read, describes itself and
+refuses what it is not; the logic the rule scripts call (tables, gathering) against its
+definition."""
+
+import dataclasses
+
+import healpy as hp
+import numpy as np
+import pandas as pd
+import pytest
+
+from calet_aniso.analysis.headline import (
+    DATA_COLUMNS,
+    analyse_sample,
+    headline_table,
+    read_headline_table,
+    write_headline_table,
+    write_row,
+)
+from calet_aniso.analysis.skymaps import SkyMaps
+from calet_aniso.exposure.average import AverageExposure
+from calet_aniso.exposure.livetime_cube import LivetimeCube
+from calet_aniso.exposure.node_maps import NodeExposure
+from calet_aniso.io.files import read_parquet_metadata
+from calet_aniso.montecarlo.bands import band_row, write_bands
+from calet_aniso.montecarlo.expected_counts import (
+    expected_counts_table,
+    mean_count,
+    write_expected_counts,
+)
+from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples, shard_range
+from calet_aniso.montecarlo.samples import gather_samples, read_samples, write_samples
+
+NPIX = hp.nside2npix(4)
+
+
+def test_livetime_cube_round_trip(tmp_path, rng):
+    z = rng.normal(size=(5, 3))
+    z /= np.linalg.norm(z, axis=1, keepdims=True)
+    cube = LivetimeCube(z, np.roll(z, 1, axis=1), rng.uniform(1, 2, 5), 32, 2.0, "p")
+    cube.write(tmp_path / "cube.parquet")
+    back = LivetimeCube.read(tmp_path / "cube.parquet")
+    for field in dataclasses.fields(cube):
+        np.testing.assert_array_equal(getattr(back, field.name), getattr(cube, field.name))
+    assert read_parquet_metadata(tmp_path / "cube.parquet")["units"]["livetime"] == "s"
+    pd.DataFrame({"zx": [1.0]}).to_parquet(tmp_path / "other.parquet")
+    with pytest.raises(ValueError, match=r"other\.parquet: not a live-time cube"):
+        LivetimeCube.read(tmp_path / "other.parquet")
+
+
+def test_node_exposure_round_trip_and_node_check(tmp_path, response, rng):
+    maps = rng.uniform(0, 1e9, (len(response.energies_gev), NPIX))
+    NodeExposure(response.energies_gev, maps, "p").write(tmp_path / "nodes.fits")
+    back = NodeExposure.read(tmp_path / "nodes.fits", response)
+    np.testing.assert_array_equal(back.maps_m2s, maps)
+    np.testing.assert_array_equal(back.energies_gev, response.energies_gev)
+    assert back.period == "p"
+    np.testing.assert_allclose(back.total_m2ssr(), maps.sum(axis=1) * 4 * np.pi / NPIX)
+    shifted = dataclasses.replace(response, energies_gev=response.energies_gev * 1.01)
+    with pytest.raises(ValueError, match=r"nodes\.fits: exposure maps at nodes"):
+        NodeExposure.read(tmp_path / "nodes.fits", shifted)
+    fewer = NodeExposure(response.energies_gev[:-1], maps[:-1])
+    fewer.write(tmp_path / "fewer.fits")
+    with pytest.raises(ValueError, match="recompute the exposure"):
+        NodeExposure.read(tmp_path / "fewer.fits", response)
+
+
+def test_average_exposure_and_sky_maps_round_trip(tmp_path, rng):
+    average = AverageExposure(125.0, 42, rng.uniform(1, 2, NPIX), "p")
+    average.write(tmp_path / "average.fits")
+    back = AverageExposure.read(tmp_path / "average.fits")
+    assert (back.threshold_gev, back.n_events, back.period) == (125.0, 42, "p")
+    np.testing.assert_array_equal(back.exposure_m2s, average.exposure_m2s)
+    assert hp.read_map(tmp_path / "average.fits").shape == (NPIX,)
+    maps = SkyMaps(
+        rng.poisson(3, NPIX).astype(float), rng.uniform(0, 3, NPIX), average.exposure_m2s,
+        2, 125.0, 50, 0.01, "p",
+    )  # fmt: skip
+    maps.write(tmp_path / "sky.fits")
+    again = SkyMaps.read(tmp_path / "sky.fits")
+    for field in dataclasses.fields(maps):
+        np.testing.assert_array_equal(getattr(again, field.name), getattr(maps, field.name))
+    with pytest.raises(ValueError, match=r"average\.fits: not a sky-map file"):
+        SkyMaps.read(tmp_path / "average.fits")
+
+
+def test_shards_gather_into_the_whole_and_bands_follow(tmp_path):
+    sky = IsotropicSky.from_exposure(np.linspace(1, 2, NPIX), 300.0, 0.0)
+    whole = run_samples(sky, 4, 1, 0, 50)
+    paths = []
+    for shard in range(3):
+        first, count = shard_range(50, 3, shard)
+        paths.append(tmp_path / f"shard_{shard}.parquet")
+        write_samples(run_samples(sky, 4, 1, first, count), paths[-1], 125.0, 300.0, 4)
+    samples, meta = gather_samples(reversed(paths), 50)
+    pd.testing.assert_frame_equal(samples, pd.DataFrame(whole))
+    assert meta == {"threshold_gev": 125.0, "mean_count": 300.0, "seed": 4}
+    for incomplete in (paths[:2], paths[1:], [paths[0], *paths]):
+        with pytest.raises(ValueError, match="exactly once"):
+            gather_samples(incomplete, 50)
+    write_samples(run_samples(sky, 5, 1, 0, 17), paths[0], 125.0, 300.0, 5)
+    with pytest.raises(ValueError, match="disagree"):
+        gather_samples(paths, 50)
+    row = band_row(samples, meta)
+    assert row["mc_samples"] == 50 and row["mc_mean_count"] == 300.0
+    assert row["mc_delta_med"] == pytest.approx(np.median(whole["delta"]))
+    write_bands(row, tmp_path / "bands.parquet", meta)
+    assert read_samples(tmp_path / "shard_1.parquet")[1]["seed"] == 4
+
+
+def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
+    rows, bands = [], []
+    for threshold in (250.0, 125.0):
+        counts = rng.poisson(5, NPIX).astype(float)
+        row = analyse_sample(threshold, counts, counts * 1.1)
+        assert list(row) == DATA_COLUMNS
+        write_row(row, tmp_path / f"row_{threshold:g}.parquet")
+        rows.append(pd.read_parquet(tmp_path / f"row_{threshold:g}.parquet"))
+        bands.append(pd.DataFrame([{"threshold_gev": threshold, "mc_mean_count": 10 * threshold}]))
+    table = headline_table(rows, bands)
+    assert table["threshold_gev"].tolist() == [125.0, 250.0]
+    assert list(table.columns) == [*DATA_COLUMNS, "mc_mean_count"]
+    assert table["mc_mean_count"].tolist() == [1250.0, 2500.0]
+    write_headline_table(table, tmp_path / "h.parquet", tmp_path / "h.csv", "p")
+    pd.testing.assert_frame_equal(read_headline_table(tmp_path / "h.parquet"), table)
+    with pytest.raises(ValueError, match="not a headline table"):
+        read_headline_table(tmp_path / "row_125.parquet")
+
+
+def test_expected_counts_table_and_lookup(tmp_path):
+    energies = np.array([130.0, 260.0, 600.0, 1200.0, 90.0])
+    table = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "observed")
+    assert table["observed"].tolist() == [4, 3] and table["mean_count"].tolist() == [4.0, 3.0]
+    model = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "model")
+    write_expected_counts(model, tmp_path / "e.parquet", "model", "table", "f.csv")
+    assert mean_count(tmp_path / "e.parquet", 250.0) == 2.5
+    with pytest.raises(ValueError, match="no expected count for threshold 500 GeV"):
+        mean_count(tmp_path / "e.parquet", 500.0)
+    with pytest.raises(ValueError, match="model' or 'observed"):
+        expected_counts_table(np.array([1.0]), [125], energies, "both")
