@@ -2,6 +2,7 @@
 
 import pyarrow.parquet as pq
 
+from calet_aniso.config.settings import ExposureSettings
 from calet_aniso.exposure.livetime_cube import ATTITUDE_COLUMNS, livetime_cube
 from calet_aniso.io.rule_log import rule_log
 
@@ -11,9 +12,9 @@ with rule_log(snakemake.log[0], "livetime_cube") as log:
         b.to_pandas()
         for b in orbit.iter_batches(batch_size=1_000_000, columns=["livetime", *ATTITUDE_COLUMNS])
     )
-    settings = snakemake.params.exposure
+    settings = ExposureSettings.from_config(snakemake.params.exposure)
     cube = livetime_cube(
-        batches, settings["cube_nside"], settings["roll_bin_deg"], snakemake.params.period
+        batches, settings.cube_nside, settings.roll_bin_deg, snakemake.params.period
     )
     cube.write(snakemake.output.cube)
     log.info(

@@ -3,11 +3,10 @@
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MEDIUM, PULSAR_SETTINGS, RESOURCES
+from conftest import DEFAULTS, MEDIUM, PULSAR_SETTINGS, RESOURCES
 
 from calet_aniso.comparison_model.configuration import fit_data
 from calet_aniso.comparison_model.fit import (
-    FIXED,
     SELECTION_GRID_GEV,
     START,
     _on_limit,
@@ -26,6 +25,9 @@ from calet_aniso.comparison_model.pulsars import (
     total_spin_down_energy_erg,
 )
 from calet_aniso.flux_tables import read_flux_table
+
+#: Parameters the default configuration holds fixed (model.fit.fixed).
+FIXED = tuple(DEFAULTS["model"]["fit"]["fixed"])
 
 PSRCAT_SNIPPET = """#CATALOGUE 1.59
 PSRJ     J0835-4510
@@ -175,7 +177,7 @@ def test_fit_closure_on_pseudo_data(pseudo_data):
     from scipy import stats
 
     model, truth, selected, expected, pseudo = pseudo_data
-    result = fit_flux_model(model, pseudo, pulsars=selected)
+    result = fit_flux_model(model, pseudo, FIXED, pulsars=selected)
     assert result.valid and not result.at_limit()
     assert 0.5 < result.chi2 / result.ndf < 1.6
     chi2_truth = float(np.sum(((expected - pseudo["flux"]) / pseudo["sigma"]) ** 2))
@@ -193,7 +195,7 @@ def test_pulsar_selection_iteration_ends_at_a_closed_set(pseudo_data):
     """On these pseudo-data plain re-selection cycles (1 pulsar ↔ 5 pulsars); the growing
     selection ends, and every pulsar above 5 % at the fitted values is in the fitted set."""
     model, _, selected, _, pseudo = pseudo_data
-    result = fit_flux_model(model, pseudo)
+    result = fit_flux_model(model, pseudo, FIXED)
     assert result.valid and 0.5 < result.chi2 / result.ndf < 1.6
     above = set(model.select_pulsars(SELECTION_GRID_GEV, result.values)["psrj"])
     assert above <= set(result.pulsars)
@@ -208,7 +210,7 @@ def test_one_sided_bound_of_a_parameter_on_its_limit(pseudo_data):
     no_cutoff = dict(truth, inv_cutoff_per_tev=0.0)
     expected = pseudo["flux"] + pseudo["sigma"] * residuals(model, pseudo, no_cutoff, selected)
     data = pseudo.assign(flux=expected)
-    result = fit_flux_model(model, data, start=no_cutoff, pulsars=selected)
+    result = fit_flux_model(model, data, FIXED, start=no_cutoff, pulsars=selected)
     if "inv_cutoff_per_tev" not in result.at_limit():
         pytest.fail(f"1/E_cut = {result.values['inv_cutoff_per_tev']} is not on its limit")
     bound = result.bounds_95["inv_cutoff_per_tev"]

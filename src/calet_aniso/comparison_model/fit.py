@@ -52,10 +52,6 @@ LIMITS = {
     "pulsar_index": (1.0, 3.0),
     "pulsar_cutoff_gev": (30.0, 1e6),
 }
-#: Held at their start values by default (configurable): the low-energy break (Δγ = 0,
-#: E_b, s) lies below the fitted range, where solar modulation — not modelled — acts too.
-FIXED = ("break_gev", "delta_index", "softness")
-
 #: Model component each kind of measured flux is compared with.
 SPECIES = {"e+e-": "total", "e+": "positrons"}
 
@@ -234,8 +230,8 @@ def _fit_with_selection(model, data, params, fixed) -> tuple[pd.DataFrame, Minui
 def fit_flux_model(
     model: FluxModel,
     data: pd.DataFrame,
+    fixed: tuple[str, ...],
     start: dict[str, float] | None = None,
-    fixed: tuple[str, ...] = FIXED,
     pulsars: pd.DataFrame | None = None,
 ) -> FitResult:
     """Fit the model to the data (see module docstring); ``pulsars`` given: exactly those."""
