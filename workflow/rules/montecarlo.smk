@@ -74,6 +74,8 @@ rule mc_summary:
     resources:
         mem_mb=2000,
         runtime=10,
+    params:
+        samples=MC["samples"],
     message:
         "Gathering the isotropic skies above {wildcards.threshold} GeV; their 1 and 2 sigma bands"
     script:
