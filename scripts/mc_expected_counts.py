@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 
 from calet_aniso.comparison_model.fit_products import read_fitted_total_flux
-from calet_aniso.config.settings import MonteCarloSettings
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table
 from calet_aniso.instrument.response import read_response
@@ -16,9 +15,9 @@ from calet_aniso.montecarlo.expected_counts import (
 )
 
 with rule_log(snakemake.log[0], "mc_expected_counts") as log:
-    mc = MonteCarloSettings.from_config(snakemake.params.mc)
+    params = snakemake.params
     thresholds = np.asarray(snakemake.params.thresholds, dtype=float)
-    if mc.flux_source == "fitted_model":
+    if params.flux_source == "fitted_model":
         flux = read_fitted_total_flux(snakemake.input.flux)
     else:
         flux = InterpolatedFlux.from_table(read_flux_table(snakemake.input.flux))
@@ -28,15 +27,15 @@ with rule_log(snakemake.log[0], "mc_expected_counts") as log:
         NodeExposure.read(snakemake.input.maps, response),
         response,
         thresholds,
-        mc.max_energy_gev,
+        params.max_energy_gev,
     )
     energy = pd.read_parquet(snakemake.input.events, columns=["energy"])["energy"].to_numpy()
-    table = expected_counts_table(model, thresholds, energy, mc.expected_counts)
+    table = expected_counts_table(model, thresholds, energy, params.mean_count_from)
     write_expected_counts(
         table,
         snakemake.output.table,
-        mc.expected_counts,
-        mc.flux_source,
+        params.mean_count_from,
+        params.flux_source,
         snakemake.input.flux,
     )
     log.info("\n%s", table.to_string())

@@ -2,7 +2,6 @@
 
 import numba
 
-from calet_aniso.config.settings import MonteCarloSettings
 from calet_aniso.exposure.average import AverageExposure
 from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.expected_counts import mean_count
@@ -12,7 +11,7 @@ from calet_aniso.montecarlo.samples import write_samples
 
 with rule_log(snakemake.log[0], "mc_shard") as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
-    mc = MonteCarloSettings.from_config(snakemake.params.mc)
+    params = snakemake.params
     shard = int(snakemake.wildcards.shard)
     average = AverageExposure.read(snakemake.input.average)
     threshold = average.threshold_gev
@@ -21,9 +20,9 @@ with rule_log(snakemake.log[0], "mc_shard") as log:
         mean_count(snakemake.input.expected, threshold),
         snakemake.params.min_relative_exposure,
     )
-    first, count = shard_range(mc.samples, mc.shards, shard)
-    columns = run_samples(sky, mc.seed, threshold_key(threshold), first, count)
-    write_samples(columns, snakemake.output.samples, threshold, sky.mean_count, mc.seed)
+    first, count = shard_range(params.samples, params.shards, shard)
+    columns = run_samples(sky, params.seed, threshold_key(threshold), first, count)
+    write_samples(columns, snakemake.output.samples, threshold, sky.mean_count, params.seed)
     log.info(
         "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f in the unmasked sky",
         threshold,

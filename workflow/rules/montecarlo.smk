@@ -25,7 +25,9 @@ rule mc_expected_counts:
         runtime=5,
     params:
         thresholds=config["analysis"]["thresholds_gev"],
-        mc=MC,
+        flux_source=MC["flux_source"],
+        max_energy_gev=MC["max_energy_gev"],
+        mean_count_from=MC["expected_counts"],
     message:
         "Expected isotropic event counts above each threshold: flux x absolute exposure"
     script:
@@ -49,7 +51,9 @@ rule mc_shard:
         mem_mb=1000,
         runtime=20,
     params:
-        mc=MC,
+        samples=MC["samples"],
+        shards=MC["shards"],
+        seed=MC["seed"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
         "Isotropic skies above {wildcards.threshold} GeV, shard {wildcards.shard}"

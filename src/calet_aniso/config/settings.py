@@ -1,10 +1,12 @@
-"""Typed settings of the configuration sections the rules read as plain numbers.
+"""Typed settings of configuration sections a rule takes whole.
 
 Each is built from its validated section (defaults filled in by the schema, the only place
 defaults live) with ``from_config``; a key the type does not know, or a missing one, is an
 error, so the types and the schema cannot drift apart silently. Sections with behaviour have
 their type beside the code that uses it: ``ingest.time_system.TimeSystem``,
-``simulation.observation.SimulationSettings``, ``comparison_model.configuration``.
+``simulation.observation.SimulationSettings``, ``comparison_model.configuration``. Rules that
+need a few keys of a section take just those as parameters (a parameter that changes reruns
+the rule, so a rule takes no key it does not use).
 """
 
 from __future__ import annotations
@@ -39,17 +41,3 @@ class ExposureSettings(_Section):
 
     cube_nside: int
     roll_bin_deg: float
-
-
-@dataclasses.dataclass(frozen=True)
-class MonteCarloSettings(_Section):
-    """``mc``: isotropic skies per threshold, their split into jobs, the random seed, where the
-    mean count and the flux come from, and the top of the count integral (GeV)."""
-
-    samples: int
-    shards: int
-    seed: int
-    expected_counts: str
-    flux_source: str
-    flux_table: str
-    max_energy_gev: float
