@@ -78,7 +78,7 @@ def simulate(days: float, cadence: float):
     orbit = CircularOrbit.from_tle(
         *nearest_tle(pairs, (start + TimeDelta(days / 2, format="jd")).jd)
     )
-    time_system = TimeSystem.from_config(config["time_system"])
+    time_system = TimeSystem.from_config(config["simulation"]["time_system"])
     return simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(1))
 
 

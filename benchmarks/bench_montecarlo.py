@@ -49,7 +49,7 @@ def exposure_map() -> np.ndarray:
     )
     pairs = read_tle_file(REPO / "resources/orbit/iss_tle.txt")
     orbit = CircularOrbit.from_tle(*nearest_tle(pairs, 2457450.0))
-    time_system = TimeSystem.from_config(config["time_system"])
+    time_system = TimeSystem.from_config(config["simulation"]["time_system"])
     table = simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(1))
     response = read_response(REPO / "resources/response/calet_like_aeff.fits")
     maps = exposure_from_cube(livetime_cube(orbit_batches(table), 64, 2.0), response, NSIDE)

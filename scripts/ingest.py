@@ -6,19 +6,24 @@ from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "ingest") as log:
-    settings = IngestSettings.from_config(snakemake.params.ingest)
+    configured = snakemake.params.time_system
     result = ingest(
         list(snakemake.input.orbit),
         list(snakemake.input.events),
-        TimeSystem.from_config(snakemake.params.time_system),
-        min_energy_gev=float(settings.min_energy_gev),
-        lb_tolerance_deg=float(settings.lb_tolerance_deg),
+        TimeSystem.from_config(configured) if configured else None,
+        IngestSettings.from_config(snakemake.params.ingest),
+        attitude_at=snakemake.params.attitude_at,
         period=snakemake.params.period,
     )
     write_ingest(result, snakemake.output.orbit, snakemake.output.events, snakemake.output.report)
+    cuts = result.report["events"]["cuts"]
     log.info(
-        "ingested %d intervals, %d events (%d cut)",
+        "ingested %d intervals, %d events in %s; events cut or dropped: %s",
         len(result.orbit),
         len(result.events),
-        result.report["events"]["cuts"]["energy_below_min"],
+        result.time_system.describe(),
+        ", ".join(f"{n} {reason}" for reason, n in cuts.items()),
     )
+    for info in result.report["events"]["files"]:
+        if any(info["dropped"].values()):
+            log.info("%s: dropped %s", info["path"], info["dropped"])

@@ -3,7 +3,8 @@
 import pyarrow.parquet as pq
 
 from calet_aniso.config.settings import ExposureSettings
-from calet_aniso.exposure.livetime_cube import ATTITUDE_COLUMNS, livetime_cube
+from calet_aniso.exposure.livetime_cube import livetime_cube
+from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
 from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "livetime_cube") as log:

@@ -23,7 +23,7 @@ with rule_log(snakemake.log[0], "simulate_observation") as log:
     orbit_table, events, truth = simulate_observation(
         settings,
         orbit,
-        TimeSystem.from_config(snakemake.params.time_system),
+        TimeSystem.from_config(snakemake.params.simulation["time_system"]),
         read_response(snakemake.input.response),
         flux,
     )

@@ -48,7 +48,7 @@ def main() -> None:
         InterpolatedFlux.from_table(read_flux_table(config["simulation"]["flux_table"])),
         read_tle_file(config["simulation"]["tle_file"]),
         SimulationSettings.from_config(config["simulation"]),
-        TimeSystem.from_config(config["time_system"]),
+        TimeSystem.from_config(config["simulation"]["time_system"]),
         args.realisations,
         args.days,
         args.threshold,

@@ -11,6 +11,7 @@ from astropy.time import Time
 
 from calet_aniso.comparison_model.configuration import propagation, pulsar_settings, vela_snr
 from calet_aniso.config.schema import default_config
+from calet_aniso.config.settings import IngestSettings
 from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import read_response
@@ -26,6 +27,8 @@ MEDIUM = propagation(DEFAULTS["model"])
 VELA_SNR = vela_snr(DEFAULTS["model"])
 PULSAR_SETTINGS = pulsar_settings(DEFAULTS["model"])
 VELA = (VELA_SNR.l_deg, VELA_SNR.b_deg)
+#: Ingest settings of the small observations: events from 30 GeV, the default checks.
+INGEST_30 = IngestSettings.from_config({**DEFAULTS["ingest"], "min_energy_gev": 30.0})
 
 
 def dipole(amplitude: float, l_deg: float = VELA[0], b_deg: float = VELA[1]) -> Dipole:
@@ -45,7 +48,7 @@ def flux():
 
 @pytest.fixture(scope="session")
 def time_system():
-    return TimeSystem.from_config(DEFAULTS["time_system"])
+    return TimeSystem.from_config(DEFAULTS["simulation"]["time_system"])
 
 
 def iss_orbit(start_utc: str) -> CircularOrbit:

@@ -37,11 +37,25 @@ def test_slerp_is_exact_for_uniform_rotation_including_edges(rng):
     contiguous = start < 600
     times = rng.uniform(0, 600, 500)
     index = interval_index(start, stop, times)
-    got = interpolate_attitude(start, stop, axes, times, index)
+    got = interpolate_attitude(start, stop, mid, axes, times, index)
     np.testing.assert_allclose(got, uniform_rotation(times), atol=1e-9)
     # The isolated interval keeps its own attitude.
     t_iso = np.array([905.0, 929.0])
-    got_iso = interpolate_attitude(start, stop, axes, t_iso, interval_index(start, stop, t_iso))
+    got_iso = interpolate_attitude(
+        start, stop, mid, axes, t_iso, interval_index(start, stop, t_iso)
+    )
     np.testing.assert_allclose(
         got_iso, np.repeat(uniform_rotation(mid[~contiguous]), 2, axis=0), atol=1e-12
     )
+
+
+def test_start_convention_is_exact_for_uniform_rotation(rng):
+    """Attitude given at interval starts (Fermi FT2): exact between starts, extrapolated in
+    the last interval of a stretch, and a zero-length first interval does no harm."""
+    start = np.concatenate([[0.0], np.arange(0.0, 600.0, 30.0)])  # zero-length first interval
+    stop = np.concatenate([[0.0], np.arange(30.0, 630.0, 30.0)])
+    axes = axes_of(uniform_rotation(start))
+    times = rng.uniform(0, 630, 500)
+    index = interval_index(start, stop, times)
+    got = interpolate_attitude(start, stop, start, axes, times, index)
+    np.testing.assert_allclose(got, uniform_rotation(times), atol=1e-9)

@@ -7,7 +7,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import sha256
+from conftest import INGEST_30, sha256
 
 from calet_aniso.errors import InputError
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
@@ -38,8 +38,8 @@ def run_ingest(tmp_path, orbit, events, time_system, fmt="csv", orbit_frame_writ
             [str(orbit_path)],
             [str(events_path)],
             time_system,
-            min_energy_gev=30.0,
-            lb_tolerance_deg=0.1,
+            INGEST_30,
+            attitude_at="auto",
         )
     after = {p: (sha256(p), p.stat().st_mtime_ns) for p in (orbit_path, events_path)}
     assert before == after
@@ -215,7 +215,7 @@ def test_unknown_file_type(tmp_path, time_system):
     path = tmp_path / "orbit.xlsx"
     path.write_bytes(b"PK\x03\x04")
     with pytest.raises(InputError, match=r"orbit\.xlsx: unknown file type"):
-        ingest([str(path)], [str(path)], time_system, min_energy_gev=30.0, lb_tolerance_deg=0.1)
+        ingest([str(path)], [str(path)], time_system, INGEST_30, attitude_at="auto")
 
 
 def test_overlapping_files(tmp_path, good, time_system):
@@ -228,8 +228,8 @@ def test_overlapping_files(tmp_path, good, time_system):
             [str(tmp_path / "orbit_b.csv"), str(tmp_path / "orbit_a.csv")],
             [str(tmp_path / "events.csv")],
             time_system,
-            min_energy_gev=30.0,
-            lb_tolerance_deg=0.1,
+            INGEST_30,
+            attitude_at="auto",
         )
 
 
@@ -246,15 +246,15 @@ def test_split_files_equal_one_file(tmp_path, good, time_system):
         [str(tmp_path / "orbit.csv")],
         [str(tmp_path / "events.csv")],
         time_system,
-        min_energy_gev=30.0,
-        lb_tolerance_deg=0.1,
+        INGEST_30,
+        attitude_at="auto",
     )
     split = ingest(
         [str(tmp_path / "o1.parquet"), str(tmp_path / "o2.csv")],
         [str(tmp_path / "e2.csv"), str(tmp_path / "e1.fits")],
         time_system,
-        min_energy_gev=30.0,
-        lb_tolerance_deg=0.1,
+        INGEST_30,
+        attitude_at="auto",
     )
     import pandas as pd
 

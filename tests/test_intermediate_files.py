@@ -73,9 +73,15 @@ def test_average_exposure_and_sky_maps_round_trip(tmp_path, rng):
     np.testing.assert_array_equal(back.exposure_m2s, average.exposure_m2s)
     assert hp.read_map(tmp_path / "average.fits").shape == (NPIX,)
     maps = SkyMaps(
-        rng.poisson(3, NPIX).astype(float), rng.uniform(0, 3, NPIX), average.exposure_m2s,
-        2, 125.0, 50, 0.01, "p",
-    )  # fmt: skip
+        rng.poisson(3, NPIX).astype(float),
+        rng.uniform(0, 3, NPIX),
+        average.exposure_m2s,
+        2,
+        125.0,
+        50,
+        0.01,
+        "p",
+    )
     maps.write(tmp_path / "sky.fits")
     again = SkyMaps.read(tmp_path / "sky.fits")
     for field in dataclasses.fields(maps):

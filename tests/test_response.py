@@ -56,3 +56,33 @@ def test_bad_response_file(tmp_path):
     write_response(bad, tmp_path / "bad.fits")
     with pytest.raises(InputError, match="strictly increasing"):
         read_response(tmp_path / "bad.fits")
+
+
+def test_response_units_are_honoured(tmp_path, response):
+    """A response written in MeV and cm² reads as the same response in GeV and m²; a
+    response whose units are missing or of the wrong kind is refused, naming the column."""
+    from astropy.io import fits
+
+    write_response(response, tmp_path / "r.fits")
+    with fits.open(tmp_path / "r.fits") as hdul:
+        maps = hdul["EFFECTIVE_AREA"]
+        columns = [
+            fits.Column(name=c.name, format="D", unit="cm2", array=maps.data[c.name] * 1e4)
+            for c in maps.columns
+        ]
+        area = fits.BinTableHDU.from_columns(columns, header=maps.header, name="EFFECTIVE_AREA")
+        energies = fits.BinTableHDU.from_columns(
+            [fits.Column(name="ENERGY", format="D", unit="MeV", array=response.energies_gev * 1e3)],
+            name="ENERGIES",
+        )
+        fits.HDUList([hdul[0].copy(), area, energies]).writeto(tmp_path / "mev_cm2.fits")
+        for name, unit in (("no_unit", ""), ("wrong_unit", "s")):
+            energies.columns["ENERGY"].unit = unit
+            fits.HDUList([hdul[0].copy(), area, energies]).writeto(tmp_path / f"{name}.fits")
+    again = read_response(tmp_path / "mev_cm2.fits")
+    np.testing.assert_allclose(again.energies_gev, response.energies_gev, rtol=1e-12)
+    np.testing.assert_allclose(again.aeff_m2, response.aeff_m2, rtol=1e-6)
+    with pytest.raises(InputError, match=r"no_unit\.fits: column 'ENERGY': no unit"):
+        read_response(tmp_path / "no_unit.fits")
+    with pytest.raises(InputError, match=r"wrong_unit\.fits: column 'ENERGY': unit 's' cannot"):
+        read_response(tmp_path / "wrong_unit.fits")

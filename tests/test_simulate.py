@@ -111,3 +111,32 @@ def test_same_settings_same_bytes(tmp_path, response, flux, time_system, fmt):
         write_contract_table(events, tmp_path / f"events_{run}.{fmt}", EVENT_COLUMNS, "events")
     assert sha256(tmp_path / f"orbit_a.{fmt}") == sha256(tmp_path / f"orbit_b.{fmt}")
     assert sha256(tmp_path / f"events_a.{fmt}") == sha256(tmp_path / f"events_b.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", ["fits", "parquet"])
+def test_start_convention_files_state_it_and_ingest_reads_them_right(
+    tmp_path, response, flux, time_system, fmt
+):
+    """The simulation writes FT2-like orbit tables (attitude at interval starts) on request;
+    the files state the convention and their time system, and ingest, from the files alone,
+    recomputes the simulation's exact directions."""
+    from conftest import INGEST_30
+
+    from calet_aniso.ingest.normalise import ingest
+
+    settings = small_settings(stop_utc="2016-03-01T12:00:00", attitude_at="start")
+    orbit_table, events, _ = simulate_observation(
+        settings, iss_orbit(settings.start_utc), time_system, response, flux
+    )
+    write_contract_table(orbit_table, tmp_path / f"orbit.{fmt}", ORBIT_COLUMNS, "orbit")
+    write_contract_table(events, tmp_path / f"events.{fmt}", EVENT_COLUMNS, "events")
+    result = ingest(
+        [str(tmp_path / f"orbit.{fmt}")],
+        [str(tmp_path / f"events.{fmt}")],
+        None,
+        INGEST_30,
+        attitude_at="auto",
+    )
+    assert result.report["orbit"]["files"][0]["attitude_at"] == "start"
+    assert result.time_system.same_as(time_system)
+    assert result.report["events"]["lb_check"]["max_separation_deg"] < 1e-4

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from astropy.io import fits
+from conftest import INGEST_30
 
 from calet_aniso.errors import InputError
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
@@ -33,8 +34,8 @@ def test_three_formats_give_identical_normalised_tables(tmp_path, small_observat
             [str(tmp_path / f"orbit.{fmt}")],
             [str(tmp_path / f"events.{fmt}")],
             time_system,
-            min_energy_gev=30.0,
-            lb_tolerance_deg=0.1,
+            INGEST_30,
+            attitude_at="auto",
         )
     for fmt in ("fits", "csv"):
         pd.testing.assert_frame_equal(

@@ -94,6 +94,16 @@ def test_slurm_profile_dry_run():
             "data.orbit",
         ),
         ({"simulation": {"cadence_s": -1}}, "cadence_s"),
+        (
+            {
+                "data": {
+                    "source": "files",
+                    "orbit": ["resources/fluxes/*.csv"],
+                    "events": ["resources/fluxes/*.csv"],
+                }
+            },
+            "time_system",
+        ),
         ({"model": {"fit": {"min_energy_gev": 200}}}, "mc.flux_source"),
         (
             {"model": {"fit": {"positron_tables": {"AMS-02": "resources/fluxes/none.csv"}}}},
@@ -355,6 +365,7 @@ def test_bad_input_fails_the_run_without_outputs(tmp_path, small_observation):
             "events.csv: column 'energy': non-positive energy in 1 row; first at data row 10"
             in text
         )
+        assert "Traceback (most recent call last)" not in text
         out = REPO / "results/test_user_period_bad/ingest"
         assert not out.exists() or not any(out.iterdir())
         assert sha256(raw) == before
@@ -385,3 +396,41 @@ def test_rule_resources_are_stated_once():
         settings = yaml.safe_load((REPO / f"profiles/{profile}/config.yaml").read_text())
         assert not {"set-resources", "set-threads", "printshellcmds"} & set(settings), profile
         assert "cpus_per_task" not in settings.get("default-resources", {})
+
+
+def test_fermi_ft1_ft2_period_runs_through_the_whole_pipeline(tmp_path):
+    """FT2 + FT1 files as the Fermi tools write them, one YAML, no option beyond the
+    documented ones: the time system comes from the headers, the attitude convention from
+    the FT2 definition, SAA events are dropped, GTIs honoured."""
+    from fermi_files import write_fermi_period
+
+    truth = write_fermi_period(tmp_path / "fermi", hours=24.0, n_events=3000)
+    config = {
+        "period": "test_fermi",
+        "data": {
+            "source": "files",
+            "orbit": [str(tmp_path / "fermi/ft2.fits")],
+            "events": [str(tmp_path / "fermi/ft1.fits")],
+        },
+        "ingest": {"min_energy_gev": 20, "outside_livetime": "drop"},
+        "analysis": {"thresholds_gev": [20, 40], "nside": 16},
+        "figures": {"exposure_thresholds_gev": [20, 40]},
+        "mc": {"samples": 200, "shards": 1},
+    }
+    path = tmp_path / "fermi.yaml"
+    path.write_text(yaml.safe_dump(config))
+    clean("test_fermi")
+    try:
+        snakemake("--configfile", str(path))
+        loaded = load_config(REPO / "config/config.yaml", path)
+        report = json.loads(result("ingest_report", loaded).read_text())
+        assert report["time_system"]["scale"] == "tt"
+        assert report["time_system"]["epoch"].startswith("2001-01-01T00:01:04.184")
+        assert report["orbit"]["files"][0]["attitude_at"] == "start"
+        assert report["events"]["files"][0]["dropped"] == truth.dropped
+        assert report["events"]["radec_check"]["max_separation_deg"] < 0.05
+        table = pd.read_csv(result("headline_csv", loaded))
+        assert table["threshold_gev"].tolist() == [20, 40] and (table["n_events"] > 100).all()
+        assert result("fig4_vela", loaded, ext="png").stat().st_size > 10_000
+    finally:
+        clean("test_fermi")

@@ -21,7 +21,8 @@ rule ingest:
         runtime=30,
     params:
         ingest=config["ingest"],
-        time_system=config["time_system"],
+        time_system=config.get("time_system"),
+        attitude_at=config["data"]["attitude_at"],
         period=PERIOD,
     message:
         f"Validating and normalising the raw orbit tables and event lists of {PERIOD}"

@@ -22,7 +22,6 @@ rule simulate_observation:
         runtime=30,
     params:
         simulation=config["simulation"],
-        time_system=config["time_system"],
     message:
         f"Simulating the CALET-like observation of period {PERIOD}: orbit, live time, events"
     script:

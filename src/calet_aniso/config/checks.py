@@ -91,10 +91,16 @@ def check_config(config: dict) -> None:
         )
     if not Path(config["response"]).is_file():
         raise ConfigError("response", f"file not found: {config['response']}")
-    _parse_time("time_system.epoch", config["time_system"]["epoch"])
+    if "time_system" in config:
+        _parse_time("time_system.epoch", config["time_system"]["epoch"])
     if config["data"]["source"] == "files":
-        for name in RAW_NAMES:
-            expand_globs(f"data.{name}", config["data"].get(name, []))
+        files = [
+            f for name in RAW_NAMES for f in expand_globs(f"data.{name}", config["data"][name])
+        ]
+        if "time_system" not in config and all(".csv" in Path(f).name.lower() for f in files):
+            raise ConfigError(
+                "time_system", "CSV files state no time system: give its epoch and scale"
+            )
         return
     sim = config["simulation"]
     start = _parse_time("simulation.start", sim["start"])

@@ -29,10 +29,13 @@ class _Section:
 
 @dataclasses.dataclass(frozen=True)
 class IngestSettings(_Section):
-    """``ingest``: energy cut (GeV) and tolerance of the file's (l, b) check (deg)."""
+    """``ingest``: energy cut (GeV), tolerance of the check of the file's (RA, Dec) and (l, b)
+    (deg), and what to do with events outside the orbit coverage or live time ('error' or
+    'drop')."""
 
     min_energy_gev: float
     lb_tolerance_deg: float
+    outside_livetime: str
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,9 +22,6 @@ import pandas as pd
 from calet_aniso.geometry.frames import icrs_to_galactic_matrix, unit_vector
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
 
-#: Orbit-table columns the cube needs besides ``livetime``.
-ATTITUDE_COLUMNS = ("ra_scz", "dec_scz", "ra_scx", "dec_scx")
-
 
 @dataclass(frozen=True)
 class LivetimeCube:

@@ -1,12 +1,12 @@
 """Attitude at arbitrary times, interpolated from the orbit table.
 
-The attitude columns of an orbit-table row are the detector axes at the interval's
-midpoint (the midpoint rule then makes the exposure of an interval second-order
-accurate). Between the midpoints of two contiguous intervals the attitude is
-interpolated on the rotation group (constant angular velocity, i.e. slerp), which is
-exact for a local-vertical attitude on a circular orbit. Before the first or after the
-last midpoint of a contiguous stretch the rotation of the nearest pair is extrapolated;
-an isolated interval keeps its own attitude.
+The attitude columns of an orbit-table row are the detector axes at one instant of the
+interval, its knot: its start (Fermi FT2) or its midpoint (see
+``ingest.contract.attitude_convention``). Between the knots of two contiguous intervals the
+attitude is interpolated on the rotation group (constant angular velocity, i.e. slerp),
+which is exact for a local-vertical attitude on a circular orbit. Before the first or after
+the last knot of a contiguous stretch the rotation of the nearest pair is extrapolated; an
+isolated interval keeps its own attitude.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ def interval_index(start: np.ndarray, stop: np.ndarray, times: np.ndarray) -> np
 def interpolate_attitude(
     start: np.ndarray,
     stop: np.ndarray,
+    knots: np.ndarray,
     axes: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     times: np.ndarray,
     index: np.ndarray,
@@ -45,28 +46,28 @@ def interpolate_attitude(
     Parameters
     ----------
     start, stop : interval bounds (s), sorted, non-overlapping.
-    axes : (ra_scz, dec_scz, ra_scx, dec_scx) in degrees at each interval midpoint.
+    knots : time (s) at which each interval's attitude holds (its start or its midpoint).
+    axes : (ra_scz, dec_scz, ra_scx, dec_scx) in degrees at each interval's knot.
     times : (N,) times (s); each inside interval ``index[n]``.
     index : (N,) interval index of each time (see :func:`interval_index`).
     """
     n_int = len(start)
-    mid = 0.5 * (start + stop)
     contiguous_next = np.zeros(n_int, dtype=bool)
     if n_int > 1:
         contiguous_next[:-1] = np.abs(start[1:] - stop[:-1]) <= CONTIGUITY_TOLERANCE_S
     contiguous_prev = np.zeros(n_int, dtype=bool)
     contiguous_prev[1:] = contiguous_next[:-1]
 
-    after_mid = times >= mid[index]
+    after_knot = times >= knots[index]
     # Preferred pair brackets the time; otherwise extrapolate from the other neighbour.
     use_next = np.where(
-        after_mid, contiguous_next[index], ~contiguous_prev[index] & contiguous_next[index]
+        after_knot, contiguous_next[index], ~contiguous_prev[index] & contiguous_next[index]
     )
     use_prev = ~use_next & contiguous_prev[index]
     k0 = np.where(use_prev, index - 1, index)
     k1 = np.where(use_next, index + 1, index)
-    span = mid[k1] - mid[k0]
-    frac = np.where(span > 0, (times - mid[k0]) / np.where(span > 0, span, 1.0), 0.0)
+    span = knots[k1] - knots[k0]
+    frac = np.where(span > 0, (times - knots[k0]) / np.where(span > 0, span, 1.0), 0.0)
 
     r0 = Rotation.from_matrix(attitude_matrices(*(a[k0] for a in axes)))
     r1 = Rotation.from_matrix(attitude_matrices(*(a[k1] for a in axes)))

@@ -8,6 +8,9 @@ exactly the names below, in this order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+
+from calet_aniso.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,12 @@ EVENT_COLUMNS: tuple[Column, ...] = (
         high=360.0,
     ),
     Column(
+        "ra", "deg", "right ascension reconstructed upstream", required=False, low=0.0, high=360.0
+    ),
+    Column(
+        "dec", "deg", "declination reconstructed upstream", required=False, low=-90.0, high=90.0
+    ),
+    Column(
         "l", "deg", "galactic longitude reconstructed upstream", required=False, low=0.0, high=360.0
     ),
     Column(
@@ -70,6 +79,39 @@ ORTHOGONALITY_TOLERANCE = 1.0e-3
 
 #: Live time may exceed stop - start by this much (s) before it is an error (rounding).
 LIVETIME_SLACK_S = 1.0e-6
+
+
+#: The attitude columns of an orbit table: detector +z and +x, ICRS (deg).
+ATTITUDE_COLUMNS = ("ra_scz", "dec_scz", "ra_scx", "dec_scx")
+
+#: When in an orbit interval its attitude columns hold: at the interval's start (Fermi FT2)
+#: or at its midpoint.
+ATTITUDE_CONVENTIONS = ("start", "midpoint")
+
+
+def attitude_convention(
+    path: str | Path, extname: str | None, stated: object, configured: str
+) -> str:
+    """The attitude convention of one orbit table.
+
+    ``configured`` is ``data.attitude_at``: 'start' or 'midpoint' for every file, or 'auto':
+    what the file states (Parquet metadata ``attitude_at``, written by this pipeline), else
+    'start' for a FITS table with EXTNAME SC_DATA (the FT2 definition) and 'midpoint' for
+    every other file. A configured convention that contradicts the file's is an error.
+    """
+    if stated is not None and stated not in ATTITUDE_CONVENTIONS:
+        raise InputError(path, f"attitude_at = {stated!r} is not one of {ATTITUDE_CONVENTIONS}")
+    if configured == "auto":
+        if stated is not None:
+            return str(stated)
+        return "start" if (extname or "").upper() == "SC_DATA" else "midpoint"
+    if stated is not None and stated != configured:
+        raise InputError(
+            path,
+            f"the file states attitude_at = {stated!r}, the config data.attitude_at = "
+            f"{configured!r}",
+        )
+    return configured
 
 
 def column_names(columns: tuple[Column, ...], *, required_only: bool = False) -> list[str]:

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from calet_aniso.errors import InputError
-from calet_aniso.geometry.attitude import interval_index
 from calet_aniso.geometry.frames import axes_dot, is_orthogonal
 from calet_aniso.ingest.contract import EVENT_COLUMNS, LIVETIME_SLACK_S, ORBIT_COLUMNS, Column
 
@@ -85,7 +84,7 @@ def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
     start = frame["start"].to_numpy()
     stop = frame["stop"].to_numpy()
     live = frame["livetime"].to_numpy()
-    fail_where(path, stop <= start, "interval with stop <= start", column="stop", values=stop)
+    fail_where(path, stop < start, "interval with stop < start", column="stop", values=stop)
     fail_where(
         path,
         live > (stop - start) + LIVETIME_SLACK_S,
@@ -129,34 +128,13 @@ def validate_orbit_sequence(parts: list[tuple[str, pd.DataFrame]]) -> None:
             )
 
 
-def validate_events(
-    path: str | Path,
-    frame: pd.DataFrame,
-    start: np.ndarray,
-    stop: np.ndarray,
-    livetime: np.ndarray,
-) -> np.ndarray:
-    """Check one event list against the contract and the orbit coverage.
-
-    Returns the index of the orbit interval holding each event.
-    """
+def validate_events(path: str | Path, frame: pd.DataFrame) -> None:
+    """Check one event list against the contract: values, ranges, paired direction columns.
+    (Times against the orbit coverage and live time are checked by ingest.)"""
     check_columns(path, frame, EVENT_COLUMNS)
     energy = frame["energy"].to_numpy()
     fail_where(path, energy <= 0, "non-positive energy", column="energy", values=energy)
-    if ("l" in frame) != ("b" in frame):
-        present = "l" if "l" in frame else "b"
-        missing = "b" if present == "l" else "l"
-        raise InputError(path, f"column '{present}' given without '{missing}'", column=missing)
-    times = frame["time"].to_numpy()
-    index = interval_index(start, stop, times)
-    fail_where(
-        path, index < 0, "event time outside the orbit coverage", column="time", values=times
-    )
-    fail_where(
-        path,
-        livetime[index] <= 0,
-        "event time in an interval with zero live time",
-        column="time",
-        values=times,
-    )
-    return index
+    for pair in (("l", "b"), ("ra", "dec")):
+        if (pair[0] in frame) != (pair[1] in frame):
+            present, missing = pair if pair[0] in frame else pair[::-1]
+            raise InputError(path, f"column '{present}' given without '{missing}'", column=missing)

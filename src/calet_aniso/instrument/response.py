@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import astropy.units as u
 import healpy as hp
 import numpy as np
 from astropy.io import fits
@@ -96,19 +97,43 @@ def write_response(response: Response, path: str | Path) -> None:
         fits.HDUList([primary, maps, energies]).writeto(tmp)
 
 
+def _unit_factor(path: str | Path, unit: object, target: str, column: str) -> float:
+    """Factor from a FITS unit string to ``target``; InputError if missing or unconvertible."""
+    if unit is None or not str(unit).strip():
+        raise InputError(
+            path, f"no unit (TUNIT) given; expected one convertible to {target}", column=column
+        )
+    try:
+        return float(u.Unit(str(unit).strip()).to(target))
+    except (ValueError, u.UnitConversionError) as exc:
+        raise InputError(
+            path, f"unit '{unit}' cannot be converted to {target}", column=column
+        ) from exc
+
+
 def read_response(path: str | Path) -> Response:
-    """Read a response written by :func:`write_response` (or by hand in that format)."""
+    """Read a response written by :func:`write_response` (or by hand in that format).
+
+    Units are required and honoured: the ENERGY column's TUNIT (any energy unit, e.g. MeV)
+    and the effective-area columns' TUNIT or, failing that, the table's BUNIT (any area unit,
+    e.g. cm2).
+    """
     try:
         with fits.open(path, mode="readonly", memmap=False) as hdul:
             table = hdul["EFFECTIVE_AREA"]
+            energy_column = hdul["ENERGIES"].columns["ENERGY"]
             energies = np.asarray(hdul["ENERGIES"].data["ENERGY"], dtype=np.float64)
             ordering = str(table.header.get("ORDERING", "RING")).upper()
             maps = np.array(
                 [np.asarray(table.data[c.name], dtype=np.float64) for c in table.columns]
             )
+            area_units = {c.name: c.unit or table.header.get("BUNIT") for c in table.columns}
             description = str(hdul[0].header.get("DESCRIPT", ""))
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise InputError(path, f"cannot read the instrument response ({exc})") from exc
+    energies = energies * _unit_factor(path, energy_column.unit, "GeV", "ENERGY")
+    factors = [_unit_factor(path, unit, "m2", name) for name, unit in area_units.items()]
+    maps = maps * np.asarray(factors)[:, None]
     if len(energies) != len(maps):
         raise InputError(path, f"{len(maps)} effective-area maps but {len(energies)} node energies")
     if len(energies) < 2 or np.any(np.diff(energies) <= 0):

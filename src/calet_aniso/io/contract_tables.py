@@ -6,6 +6,7 @@ with :func:`write_contract_table`, so simulated files are exactly what real file
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import astropy.units as u
@@ -17,7 +18,7 @@ from astropy.io import fits
 
 from calet_aniso.errors import InputError
 from calet_aniso.ingest.contract import Column
-from calet_aniso.io.files import atomic_output, write_parquet
+from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
 
 FORMATS_BY_SUFFIX = {
     ".parquet": "parquet",
@@ -43,45 +44,78 @@ def detect_format(path: str | Path) -> str:
     raise InputError(path, f"unknown file type (expected one of {known})")
 
 
-def _read_parquet(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:
+@dataclass(frozen=True)
+class _Read:
+    """What a format reader returns: scalar columns with their units, vector-column names,
+    the row count, the header (FITS keywords or Parquet metadata), EXTNAME and GTIs."""
+
+    columns: dict[str, np.ndarray]
+    units: dict[str, str | None]
+    vectors: tuple[str, ...]
+    n_rows: int
+    header: dict[str, object]
+    extname: str | None
+    gti: np.ndarray | None
+
+
+def _read_parquet(path: Path) -> _Read:
     try:
         table = pq.read_table(path)
+        metadata = read_parquet_metadata(path)
     except (pa.ArrowException, OSError, ValueError) as exc:
         raise InputError(path, f"truncated or corrupt Parquet file ({exc})") from exc
-    columns = {
-        name: table.column(name).to_numpy(zero_copy_only=False) for name in table.column_names
-    }
-    return columns, dict.fromkeys(columns)
+    columns, vectors = {}, []
+    for name in table.column_names:
+        if pa.types.is_nested(table.schema.field(name).type):
+            vectors.append(name)  # list / struct columns: never read
+            continue
+        columns[name] = table.column(name).to_numpy(zero_copy_only=False)
+    return _Read(
+        columns, dict.fromkeys(columns), tuple(vectors), table.num_rows, metadata, None, None
+    )
 
 
-def _read_fits(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:
+def _gti(hdul: fits.HDUList) -> np.ndarray | None:
+    """(n, 2) good time intervals of a GTI extension (START, STOP), None without one."""
+    if "GTI" not in hdul:
+        return None
+    data = hdul["GTI"].data
+    if data is None:
+        return np.zeros((0, 2))
+    return np.stack([np.asarray(data["START"], float), np.asarray(data["STOP"], float)], axis=1)
+
+
+def _read_fits(path: Path) -> _Read:
     try:
         with fits.open(path, mode="readonly", memmap=False) as hdul:
-            tables = [h for h in hdul if isinstance(h, fits.BinTableHDU)]
+            tables = [h for h in hdul if isinstance(h, fits.BinTableHDU) and h.name != "GTI"]
             if not tables:
                 raise InputError(path, "no binary table extension in FITS file")
             preferred = [h for h in tables if h.name in FITS_EXTNAMES.values()]
             hdu = (preferred or tables)[0]
+            header = {**dict(hdul[0].header), **dict(hdu.header)}
             data = hdu.data
             columns: dict[str, np.ndarray] = {}
             units: dict[str, str | None] = {}
-            if data is not None:
-                for col in hdu.columns:
-                    values = np.asarray(data[col.name])
-                    if values.ndim != 1:
-                        raise InputError(
-                            path, "vector-valued column is not allowed", column=col.name
-                        )
-                    columns[col.name] = values.astype(values.dtype.newbyteorder("="))
-                    units[col.name] = col.unit
+            vectors = []
+            for col in hdu.columns if data is not None else []:
+                values = np.asarray(data[col.name])
+                if values.ndim != 1:
+                    vectors.append(col.name)  # SC_POSITION, CALIB_VERSION...: never read
+                    continue
+                columns[col.name] = values.astype(values.dtype.newbyteorder("="))
+                units[col.name] = col.unit
+            n_rows = 0 if data is None else len(data)
+            extname = hdu.name
+            gti = _gti(hdul)
     except InputError:
         raise
     except (OSError, ValueError, TypeError, IndexError, KeyError) as exc:
         raise InputError(path, f"truncated or corrupt FITS file ({exc})") from exc
-    return columns, units
+    return _Read(columns, units, tuple(vectors), n_rows, header, extname, gti)
 
 
-def _read_csv(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]:
+def _read_csv(path: Path) -> _Read:
     try:
         frame = pd.read_csv(path, comment="#", skipinitialspace=True)
     except pd.errors.EmptyDataError as exc:
@@ -89,7 +123,7 @@ def _read_csv(path: Path) -> tuple[dict[str, np.ndarray], dict[str, str | None]]
     except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
         raise InputError(path, f"truncated or corrupt CSV file ({exc})") from exc
     columns = {str(name).strip(): frame[name].to_numpy() for name in frame.columns}
-    return columns, dict.fromkeys(columns)
+    return _Read(columns, dict.fromkeys(columns), (), len(frame), {}, None, None)
 
 
 _READERS = {"parquet": _read_parquet, "fits": _read_fits, "csv": _read_csv}
@@ -131,23 +165,34 @@ def _unit_factor(path: Path, column: Column, unit: str | None) -> float:
         ) from exc
 
 
-def read_contract_table(path: str | Path, contract: tuple[Column, ...]) -> pd.DataFrame:
-    """Read one raw table and return its contract columns as float64, names lower-case.
+@dataclass(frozen=True)
+class RawTable:
+    """One raw table as read.
 
-    Parameters
+    Attributes
     ----------
-    path : Parquet, FITS (binary table) or CSV file.
-    contract : the contract columns (``ORBIT_COLUMNS`` or ``EVENT_COLUMNS``).
+    path : the file.
+    frame : its contract columns present, float64, in contract units (FITS TUNIT converted;
+        time columns without TUNIT in the header's TIMEUNIT), names lower-case, contract order.
+    header : what the file says about itself: FITS keywords (primary header overlaid by the
+        table's) or Parquet key-value metadata; empty for CSV.
+    extname : EXTNAME of the FITS table read (SC_DATA, EVENTS, ...), else None.
+    gti : (n, 2) START, STOP of a FITS GTI extension (the file's time system), else None.
+    """
 
-    Returns
-    -------
-    DataFrame with the contract columns present in the file, in contract order, in
-    contract units (FITS TUNIT values are converted). Other columns are dropped.
+    path: Path
+    frame: pd.DataFrame
+    header: dict[str, object]
+    extname: str | None
+    gti: np.ndarray | None
 
-    Raises
-    ------
-    InputError for an unknown type, unreadable or empty file, duplicate or missing
-    column, or a non-numeric value.
+
+def read_raw_table(path: str | Path, contract: tuple[Column, ...]) -> RawTable:
+    """Read one raw table: its contract columns and its self-description.
+
+    Every other column is ignored, vector-valued or not (FT2's SC_POSITION, FT1's
+    CALIB_VERSION, ...). Raises InputError for an unknown type, an unreadable or empty file,
+    a duplicate, missing or vector-valued contract column, or a non-numeric value.
     """
     path = Path(path)
     fmt = detect_format(path)
@@ -155,32 +200,46 @@ def read_contract_table(path: str | Path, contract: tuple[Column, ...]) -> pd.Da
         raise InputError(path, "file does not exist")
     if path.stat().st_size == 0:
         raise InputError(path, "empty file (0 bytes)")
-    raw, units = _READERS[fmt](path)
+    read = _READERS[fmt](path)
     by_lower: dict[str, str] = {}
-    for name in raw:
+    for name in (*read.columns, *read.vectors):
         key = name.lower()
         if key in by_lower:
             raise InputError(
                 path, f"duplicate column (as '{by_lower[key]}' and '{name}')", column=key
             )
         by_lower[key] = name
+    names = {c.name for c in contract}
+    for vector in read.vectors:
+        if vector.lower() in names:
+            raise InputError(
+                path, "vector-valued column where one number per row is expected", column=vector
+            )
     missing = [c.name for c in contract if c.required and c.name not in by_lower]
     if missing:
         present = ", ".join(sorted(by_lower)) or "none"
         raise InputError(
             path, f"missing required column (columns present: {present})", column=missing[0]
         )
-    n_rows = len(next(iter(raw.values()))) if raw else 0
-    if n_rows == 0:
+    if read.n_rows == 0:
         raise InputError(path, "empty file: the table has no rows")
+    time_unit = read.header.get("TIMEUNIT")
     out = {}
     for column in contract:
         if column.name not in by_lower:
             continue
         original = by_lower[column.name]
-        values = _as_float(path, column.name, raw[original])
-        out[column.name] = values * _unit_factor(path, column, units[original])
-    return pd.DataFrame(out)
+        unit = read.units[original]
+        if not (unit or "").strip() and column.unit == "s" and time_unit:
+            unit = str(time_unit)
+        values = _as_float(path, column.name, read.columns[original])
+        out[column.name] = values * _unit_factor(path, column, unit)
+    return RawTable(path, pd.DataFrame(out), dict(read.header), read.extname, read.gti)
+
+
+def read_contract_table(path: str | Path, contract: tuple[Column, ...]) -> pd.DataFrame:
+    """The contract columns of one raw table (see :func:`read_raw_table`)."""
+    return read_raw_table(path, contract).frame
 
 
 def write_contract_table(
@@ -188,15 +247,30 @@ def write_contract_table(
 ) -> None:
     """Write a raw contract table (orbit or events) in the format its name says.
 
-    ``kind`` is 'orbit' or 'events' (sets the FITS EXTNAME, SC_DATA or EVENTS).
-    Used by the simulated observation, so simulated files are exactly what real
-    files look like.
+    ``kind`` is 'orbit' or 'events' (sets the FITS EXTNAME, SC_DATA or EVENTS). What the
+    frame's ``attrs`` say of it — ``time_system`` (a TimeSystem) and ``attitude_at`` — the
+    file states: as Parquet metadata, or as FITS keywords (MJDREFI, MJDREFF, TIMESYS,
+    TIMEUNIT, TIMEZERO; ATTITUDE); a CSV file states nothing. Used by the simulated
+    observation, so simulated files are exactly what real files look like.
     """
     fmt = detect_format(path)
     units = {c.name: c.unit for c in contract}
+    system = frame.attrs.get("time_system")
+    attitude_at = frame.attrs.get("attitude_at")
     if fmt == "parquet":  # write_parquet is atomic itself
-        write_parquet(frame, path, {"contract": kind, "units": units})
+        meta: dict[str, object] = {"contract": kind, "units": units}
+        if system is not None:
+            meta["time_system"] = {"epoch": system.epoch, "scale": system.scale}
+        if attitude_at is not None:
+            meta["attitude_at"] = attitude_at
+        write_parquet(frame, path, meta)
         return
+    keywords = {} if system is None else system.fits_keywords()
+    if attitude_at is not None:
+        keywords["ATTITUDE"] = (
+            attitude_at.upper(),
+            "attitude columns hold at interval " + attitude_at,
+        )
     with atomic_output(path) as tmp:
         if fmt == "fits":
             cols = [
@@ -209,6 +283,8 @@ def write_contract_table(
                 for name in frame.columns
             ]
             hdu = fits.BinTableHDU.from_columns(cols, name=FITS_EXTNAMES[kind])
+            for key, value in keywords.items():
+                hdu.header[key] = value
             fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
         else:
             frame.to_csv(tmp, index=False, float_format="%.17g")

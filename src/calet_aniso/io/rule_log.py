@@ -1,17 +1,30 @@
-"""Logging for rule scripts: everything to the rule's log file, errors also to stderr."""
+"""Logging for rule scripts: everything to the rule's log file, errors also to stderr.
+
+A bad input or configuration (``InputError``, ``ConfigError``) is reported as the one line
+that names the file, column and row (or the key), on stderr and in the log, and the script
+exits with status 1 without a Python traceback; the log keeps the traceback. Set the
+environment variable ``CALET_ANISO_TRACEBACK=1`` to get the traceback on stderr too. Any
+other exception is a bug: it is logged and re-raised with its traceback.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from calet_aniso.errors import ConfigError, InputError
+
+#: Environment variable that turns the traceback of input and config errors back on.
+TRACEBACK_VARIABLE = "CALET_ANISO_TRACEBACK"
+
 
 @contextlib.contextmanager
 def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
-    """Logger writing to ``log_path``; an exception is logged (file and stderr) and re-raised."""
+    """Logger writing to ``log_path``; see the module docstring for what an error does."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     logger = logging.getLogger(f"calet_aniso.{name}")
     logger.setLevel(logging.INFO)
@@ -24,9 +37,16 @@ def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
     logger.handlers = [file_handler, error_handler]
     try:
         yield logger
+    except (InputError, ConfigError) as exc:
+        logger.error("%s: %s", type(exc).__name__, exc)
+        file_handler.handle(
+            logger.makeRecord(logger.name, logging.DEBUG, "", 0, "traceback", (), sys.exc_info())
+        )
+        if os.environ.get(TRACEBACK_VARIABLE, "") not in ("", "0"):
+            raise
+        raise SystemExit(1) from None
     except Exception as exc:
         logger.error("%s: %s", type(exc).__name__, exc)
-        logger.debug("traceback", exc_info=True)
         raise
     finally:
         for handler in logger.handlers:

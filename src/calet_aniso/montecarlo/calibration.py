@@ -22,10 +22,11 @@ from astropy.time import Time
 from calet_aniso.analysis.headline import analyse_sample
 from calet_aniso.analysis.skymaps import sample_sky_maps
 from calet_aniso.exposure.average import average_exposure
-from calet_aniso.exposure.livetime_cube import ATTITUDE_COLUMNS, LivetimeCube, livetime_cube
+from calet_aniso.exposure.livetime_cube import LivetimeCube, livetime_cube
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.flux_tables import InterpolatedFlux
+from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import Response
 from calet_aniso.montecarlo.random_streams import threshold_key

@@ -74,6 +74,7 @@ class SimulationSettings:
     energy_resolution: float
     dipole: Dipole
     livetime: LiveTimeModel
+    attitude_at: str
 
     @classmethod
     def from_config(cls, sim: dict) -> SimulationSettings:
@@ -89,6 +90,7 @@ class SimulationSettings:
             energy_resolution=float(sim["energy_resolution"]),
             dipole=Dipole(**sim["dipole"]),
             livetime=LiveTimeModel(**livetime),
+            attitude_at=sim["attitude_at"],
         )
 
 
@@ -105,7 +107,10 @@ def simulate_orbit_table(
     time_system: TimeSystem,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Orbit/live-time table: contiguous intervals of ``cadence_s`` over the period."""
+    """Orbit/live-time table: contiguous intervals of ``cadence_s`` over the period, with the
+    attitude, position and live-time model evaluated at each interval's start or midpoint
+    (``settings.attitude_at``). The table's ``attrs`` say so, and its time system, so that
+    written files state both."""
     t0 = time_system.to_seconds(settings.start_utc)
     t1 = time_system.to_seconds(settings.stop_utc)
     n = int(np.floor((t1 - t0) / settings.cadence_s + 1e-9))
@@ -113,13 +118,14 @@ def simulate_orbit_table(
         raise ValueError("simulation period shorter than one cadence")
     start = t0 + settings.cadence_s * np.arange(n)
     stop = start + settings.cadence_s
-    mid_jd = jd_utc(time_system.to_time(0.5 * (start + stop)))
-    zenith, velocity = orbit.zenith_and_velocity(mid_jd)
-    lat, lon = subsatellite_point(zenith, mid_jd)
+    knot = start if settings.attitude_at == "start" else 0.5 * (start + stop)
+    knot_jd = jd_utc(time_system.to_time(knot))
+    zenith, velocity = orbit.zenith_and_velocity(knot_jd)
+    lat, lon = subsatellite_point(zenith, knot_jd)
     live = settings.livetime.live_fraction(lat, lon, rng) * (stop - start)
     ra_z, dec_z = lonlat(zenith)
     ra_x, dec_x = lonlat(velocity)
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             "start": start,
             "stop": stop,
@@ -133,6 +139,8 @@ def simulate_orbit_table(
             "alt_km": np.full(n, orbit.altitude_km),
         }
     )
+    table.attrs = {"time_system": time_system, "attitude_at": settings.attitude_at}
+    return table
 
 
 def energy_grid(settings: SimulationSettings, n: int = 4000) -> np.ndarray:
@@ -240,6 +248,7 @@ def simulate_events(
             "b": gal_b,
         }
     )
+    events.attrs = {"time_system": time_system}
     truth = {
         "rate_per_live_s": rate,
         "total_livetime_s": total_live,

@@ -1,0 +1,38 @@
+"""Rule logs: a bad input is one line on stderr and exit status 1; the log keeps the traceback."""
+
+import pytest
+
+from calet_aniso.errors import InputError
+from calet_aniso.io.rule_log import TRACEBACK_VARIABLE, rule_log
+
+
+def fail(log_path):
+    with rule_log(log_path, "test") as log:
+        log.info("working")
+        raise InputError("events.csv", "non-positive energy", column="energy", count=1, first_row=3)
+
+
+def test_bad_input_is_one_line_without_traceback(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv(TRACEBACK_VARIABLE, raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        fail(tmp_path / "rule.log")
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "ERROR: InputError: bad input file events.csv: column 'energy': non-positive energy "
+        "in 1 row; first at data row 3 (0-based)"
+    ]
+    log = (tmp_path / "rule.log").read_text()
+    assert "working" in log and "Traceback (most recent call last)" in log
+
+
+def test_traceback_on_request(tmp_path, monkeypatch):
+    monkeypatch.setenv(TRACEBACK_VARIABLE, "1")
+    with pytest.raises(InputError):
+        fail(tmp_path / "rule.log")
+
+
+def test_a_bug_keeps_its_traceback(tmp_path):
+    with pytest.raises(ZeroDivisionError), rule_log(tmp_path / "rule.log", "test"):
+        1 / 0  # noqa: B018
+    assert "ZeroDivisionError" in (tmp_path / "rule.log").read_text()
