@@ -144,3 +144,18 @@ def test_expected_counts_table_and_lookup(tmp_path):
         mean_count(tmp_path / "e.parquet", 500.0)
     with pytest.raises(ValueError, match="model' or 'observed"):
         expected_counts_table(np.array([1.0]), [125], energies, "both")
+
+
+def test_empty_threshold_sample_is_a_config_error_not_nan_maps(response):
+    """A threshold above every event: a clear error naming the key (it used to give NaN maps
+    and a Monte Carlo that never ended); and the Monte Carlo refuses a NaN exposure."""
+    from calet_aniso.errors import ConfigError
+    from calet_aniso.exposure.average import threshold_average
+
+    nodes = NodeExposure(response.energies_gev, np.ones((len(response.energies_gev), NPIX)))
+    average = threshold_average(nodes, response, np.array([150.0, 600.0]), 125.0, "p")
+    assert average.n_events == 2 and np.all(average.exposure_m2s == 1.0)
+    with pytest.raises(ConfigError, match=r"analysis\.thresholds_gev.*no event at or above 5000"):
+        threshold_average(nodes, response, np.array([150.0, 600.0]), 5000.0, "p")
+    with pytest.raises(ValueError, match="finite mean count"):
+        IsotropicSky.from_exposure(np.full(NPIX, np.nan), np.nan, 0.0)

@@ -110,10 +110,12 @@ def test_slurm_profile_dry_run():
             "model.fit.positron_tables.AMS-02",
         ),
         ({"unknown_key": 1}, "unknown_key"),
+        ({"period": ".."}, "'..' does not match"),
+        ({"period": "-rf"}, "'-rf' does not match"),
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, override, key):
-    cfg = {"period": "test_badcfg", **override}
+    cfg = {"period": "test_badcfg", **override}  # an override may replace the period
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(cfg))
     proc = snakemake("--configfile", str(path), check=False)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import UNIT, NodeExposure
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.healpix_maps import read_maps, write_maps
@@ -73,3 +74,28 @@ class AverageExposure:
             maps["average_exposure"],
             str(header.get("PERIOD", "")),
         )
+
+
+def threshold_average(
+    nodes: NodeExposure,
+    response: Response,
+    energies_gev: np.ndarray,
+    threshold_gev: float,
+    period: str = "",
+) -> AverageExposure:
+    """The average exposure of the sample E ≥ ``threshold_gev`` of the period's event energies.
+
+    An empty sample has no average exposure (nor sky map nor Monte Carlo): ConfigError naming
+    ``analysis.thresholds_gev``, rather than NaN maps downstream.
+    """
+    energies = np.asarray(energies_gev)
+    energies = energies[energies >= threshold_gev]
+    if len(energies) == 0:
+        raise ConfigError(
+            "analysis.thresholds_gev",
+            f"no event at or above {threshold_gev:g} GeV in period {period!r}: its average "
+            "exposure, sky map and Monte Carlo are undefined; remove the threshold",
+        )
+    return AverageExposure(
+        threshold_gev, len(energies), average_exposure(nodes, response, energies), period
+    )

@@ -77,6 +77,11 @@ class IsotropicSky:
         the whole sky. The mask and the event weights are the data's
         (``analysis.statistics``); the count is scaled to the exposure kept."""
         full = np.asarray(average_exposure, dtype=np.float64)
+        if not np.isfinite(mean_count) or mean_count < 0 or not np.all(np.isfinite(full)):
+            raise ValueError(
+                f"isotropic sky needs a finite mean count and exposure map (mean count "
+                f"{mean_count}; an empty threshold sample has no average exposure)"
+            )
         kept = exposure_mask(full, min_relative_exposure)
         exposure = np.where(kept, full, 0.0)
         mean_count = mean_count * exposure.sum() / full.sum()
