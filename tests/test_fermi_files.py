@@ -235,3 +235,21 @@ def test_good_times_union_and_overlap():
     )
     frame = pd.DataFrame({"a": [1.0]})
     assert frame.attrs == {}  # a plain frame states nothing when written
+
+
+def test_an_event_file_with_every_event_dropped(fermi, tmp_path):
+    """A file whose events all lie outside its GTIs contributes nothing, and says so."""
+    folder, _, _ = fermi
+    with fits.open(folder / "ft1.fits") as hdul:
+        gti = hdul["GTI"]
+        gti.data["STOP"] = gti.data["START"] + 1e-3  # GTIs of a millisecond: nothing inside
+        hdul.writeto(tmp_path / "ft1_no_good_time.fits")
+    result = ingest(
+        [str(folder / "ft2.fits")],
+        [str(folder / "ft1.fits"), str(tmp_path / "ft1_no_good_time.fits")],
+        None,
+        DROP,
+        attitude_at="auto",
+    )
+    files = result.report["events"]["files"]
+    assert files[1]["rows_out"] == 0 and files[1]["dropped"]["outside_gti"] == files[1]["rows_in"]

@@ -174,6 +174,8 @@ def event_directions(
     orbit: pd.DataFrame, knots: np.ndarray, events: pd.DataFrame, index: np.ndarray
 ) -> dict[str, np.ndarray]:
     """ICRS and Galactic directions (degrees) of events from detector angles and attitude."""
+    if len(events) == 0:
+        return {key: np.zeros(0) for key in ("ra", "dec", "l", "b")}
     axes = tuple(orbit[c].to_numpy() for c in ATTITUDE_COLUMNS)
     rotation = interpolate_attitude(
         orbit["start"].to_numpy(),
@@ -194,7 +196,7 @@ def event_directions(
 def _check_direction(path, frame, directions, pair, tolerance_deg, check) -> None:
     """The file's direction columns ``pair`` against the recomputed ones (within tolerance)."""
     lon, lat = pair
-    if lon not in frame:
+    if lon not in frame or len(frame) == 0:
         return
     separation = angular_separation_deg(
         unit_vector(frame[lon].to_numpy(), frame[lat].to_numpy()),
