@@ -9,6 +9,7 @@ with rule_log(snakemake.log[0], "dipole_limits") as log:
     table = headline_table(
         (pd.read_parquet(p) for p in snakemake.input.rows),
         (pd.read_parquet(p) for p in snakemake.input.bands),
+        pd.read_parquet(snakemake.input.counts),
     )
     write_headline_table(
         table, snakemake.output.parquet, snakemake.output.csv, snakemake.params.period

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from calet_aniso.analysis.headline import (
+    COUNT_COLUMNS,
     DATA_COLUMNS,
     analyse_sample,
     headline_table,
@@ -123,10 +124,14 @@ def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
         write_row(row, tmp_path / f"row_{threshold:g}.parquet")
         rows.append(pd.read_parquet(tmp_path / f"row_{threshold:g}.parquet"))
         bands.append(pd.DataFrame([{"threshold_gev": threshold, "mc_mean_count": 10 * threshold}]))
-    table = headline_table(rows, bands)
+    counts = expected_counts_table(
+        np.array([2500.0, 1240.0]), [125.0, 250.0], np.full(2600, 300.0), "model", [0.05, 0.06]
+    )
+    table = headline_table(rows, bands, counts)
     assert table["threshold_gev"].tolist() == [125.0, 250.0]
-    assert list(table.columns) == [*DATA_COLUMNS, "mc_mean_count"]
+    assert list(table.columns) == [*DATA_COLUMNS, "mc_mean_count", *COUNT_COLUMNS.values()]
     assert table["mc_mean_count"].tolist() == [1250.0, 2500.0]
+    assert table["expected_model_count"].tolist() == [2500.0, 1240.0]
     write_headline_table(table, tmp_path / "h.parquet", tmp_path / "h.csv", "p")
     pd.testing.assert_frame_equal(read_headline_table(tmp_path / "h.parquet"), table)
     with pytest.raises(ValueError, match="not a headline table"):
@@ -135,15 +140,16 @@ def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
 
 def test_expected_counts_table_and_lookup(tmp_path):
     energies = np.array([130.0, 260.0, 600.0, 1200.0, 90.0])
-    table = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "observed")
+    sys = [0.05, 0.05]
+    table = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "observed", sys)
     assert table["observed"].tolist() == [4, 3] and table["mean_count"].tolist() == [4.0, 3.0]
-    model = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "model")
+    model = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "model", sys)
     write_expected_counts(model, tmp_path / "e.parquet", "model", "table", "f.csv")
     assert mean_count(tmp_path / "e.parquet", 250.0) == 2.5
     with pytest.raises(ValueError, match="no expected count for threshold 500 GeV"):
         mean_count(tmp_path / "e.parquet", 500.0)
     with pytest.raises(ValueError, match="model' or 'observed"):
-        expected_counts_table(np.array([1.0]), [125], energies, "both")
+        expected_counts_table(np.array([1.0]), [125], energies, "both", [0.05])
 
 
 def test_empty_threshold_sample_is_a_config_error_not_nan_maps(response):
@@ -159,3 +165,45 @@ def test_empty_threshold_sample_is_a_config_error_not_nan_maps(response):
         threshold_average(nodes, response, np.array([150.0, 600.0]), 5000.0, "p")
     with pytest.raises(ValueError, match="finite mean count"):
         IsotropicSky.from_exposure(np.full(NPIX, np.nan), np.nan, 0.0)
+
+
+def test_model_count_that_disagrees_with_the_data_stops_the_run():
+    """Poisson ⊕ flux systematics: 10 000 expected vs 10 300 observed with 5 % systematics is
+    0.6σ; 2 730 expected vs 30 000 observed stops with both numbers and the key, unless the
+    user takes the observed count."""
+    from calet_aniso.errors import ConfigError
+    from calet_aniso.montecarlo.expected_counts import check_expected_counts, count_deviation
+
+    assert count_deviation(10_000.0, 10_300.0, 0.05) == pytest.approx(
+        -300 / np.sqrt(10_300 + 500.0**2)
+    )
+    assert count_deviation(4.0, 0.0, 0.0) == pytest.approx(2.0)  # nothing observed: √expected
+    energies = np.full(30_000, 300.0)
+    table = expected_counts_table(np.array([2730.0]), [125.0], energies, "model", [0.05])
+    with pytest.raises(
+        ConfigError,
+        match=r"mc\.expected_counts.*predicts 2730\.0 events at or "
+        r"above 125 GeV, 30000 were observed",
+    ):
+        check_expected_counts(table, "model", 3.0)
+    check_expected_counts(table, "observed", 3.0)
+    fine = expected_counts_table(np.array([29_500.0]), [125.0], energies, "model", [0.05])
+    check_expected_counts(fine, "model", 3.0)
+
+
+def test_systematic_fraction_above_thresholds():
+    from calet_aniso.flux_tables import systematic_fraction_above
+
+    table = pd.DataFrame(
+        {
+            "energy_gev": [150.0, 300.0],
+            "energy_low_gev": [100.0, 200.0],
+            "energy_high_gev": [200.0, 400.0],
+            "flux": [1.0, 0.1],
+            "sys_err_low": [0.05, 0.02],
+            "sys_err_high": [0.04, 0.01],
+        }
+    )
+    got = systematic_fraction_above(table, [100.0, 250.0, 500.0])
+    np.testing.assert_allclose(got[:2], [(5.0 + 4.0) / (100.0 + 20.0), 0.2])
+    assert np.isnan(got[2])

@@ -35,6 +35,22 @@ def read_flux_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def systematic_fraction_above(table: pd.DataFrame, thresholds_gev: np.ndarray) -> np.ndarray:
+    """Relative systematic uncertainty of the flux integrated above each threshold:
+    Σ sys·ΔE / Σ flux·ΔE over the bins whose centre is at or above it (the larger of the low
+    and high systematic error of each bin, errors taken as fully correlated). NaN where no
+    bin is above the threshold."""
+    centre = table["energy_gev"].to_numpy()
+    width = (table["energy_high_gev"] - table["energy_low_gev"]).to_numpy()
+    flux = table["flux"].to_numpy() * width
+    sys = np.maximum(table["sys_err_low"], table["sys_err_high"]).to_numpy() * width
+    out = []
+    for threshold in np.atleast_1d(thresholds_gev):
+        above = centre >= threshold
+        out.append(sys[above].sum() / flux[above].sum() if above.any() else np.nan)
+    return np.array(out)
+
+
 def measured_top_gev(paths: list[str | Path]) -> float:
     """Top of the measured range: the highest upper bin edge (GeV) of the flux tables."""
     return max(float(read_flux_table(p)["energy_high_gev"].max()) for p in paths)

@@ -5,6 +5,7 @@ rule dipole_limits:
     input:
         rows=expand(result("multipoles", threshold="{threshold}"), threshold=THRESHOLDS),
         bands=expand(result("mc_bands", threshold="{threshold}"), threshold=THRESHOLDS),
+        counts=rules.mc_expected_counts.output.table,
     output:
         csv=report(
             result("headline_csv"),

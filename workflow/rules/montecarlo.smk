@@ -1,6 +1,12 @@
 """Isotropic Monte Carlo: expected counts, sharded samples, expectation bands per threshold."""
 
 MC = config["mc"]
+#: Measured flux tables whose systematic uncertainty bounds the expected count's.
+SYSTEMATICS_TABLES = (
+    list(config["model"]["fit"]["electron_positron_tables"].values())
+    if MC["flux_source"] == "fitted_model"
+    else [MC["flux_table"]]
+)
 
 
 rule mc_expected_counts:
@@ -13,6 +19,7 @@ rule mc_expected_counts:
             if MC["flux_source"] == "fitted_model"
             else MC["flux_table"]
         ),
+        systematics=SYSTEMATICS_TABLES,
     output:
         table=result("expected_counts"),
     log:
@@ -28,6 +35,8 @@ rule mc_expected_counts:
         flux_source=MC["flux_source"],
         max_energy_gev=MC["max_energy_gev"],
         mean_count_from=MC["expected_counts"],
+        count_tolerance_sigma=MC["count_tolerance_sigma"],
+        systematics=SYSTEMATICS_TABLES,
     message:
         "Expected isotropic event counts above each threshold: flux x absolute exposure"
     script:

@@ -50,11 +50,24 @@ def write_row(row: dict[str, float], path: str | Path) -> None:
     write_parquet(pd.DataFrame([row]), path, {"threshold_gev": row["threshold_gev"]})
 
 
-def headline_table(rows: Iterable[pd.DataFrame], bands: Iterable[pd.DataFrame]) -> pd.DataFrame:
-    """Rows of the thresholds joined with their Monte Carlo bands, sorted by threshold."""
+#: Columns of the expected-counts table joined into the headline table, and their names there.
+COUNT_COLUMNS = {
+    "expected_model": "expected_model_count",
+    "flux_systematic": "flux_systematic",
+    "count_deviation_sigma": "count_deviation_sigma",
+}
+
+
+def headline_table(
+    rows: Iterable[pd.DataFrame], bands: Iterable[pd.DataFrame], counts: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows of the thresholds joined with their Monte Carlo bands and the comparison of the
+    model's expected count with the observed one (``COUNT_COLUMNS``), sorted by threshold."""
     table = pd.concat(list(rows), ignore_index=True)[DATA_COLUMNS]
     bands = pd.concat(list(bands), ignore_index=True)
     table = table.merge(bands, on="threshold_gev", how="left", validate="one_to_one")
+    counts = counts[["threshold_gev", *COUNT_COLUMNS]].rename(columns=COUNT_COLUMNS)
+    table = table.merge(counts, on="threshold_gev", how="left", validate="one_to_one")
     return table.sort_values("threshold_gev", ignore_index=True)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
@@ -46,9 +47,12 @@ def expected_counts_table(
     thresholds_gev: np.ndarray,
     event_energies_gev: np.ndarray,
     mean_count_from: str,
+    flux_systematic: np.ndarray,
 ) -> pd.DataFrame:
-    """Per threshold: the model's expected count, the observed count and the mean count of the
-    isotropic skies (``mean_count_from``: 'model' or 'observed')."""
+    """Per threshold: the model's expected count, the observed count, the mean count of the
+    isotropic skies (``mean_count_from``: 'model' or 'observed'), the flux's relative
+    systematic uncertainty and the model's deviation from the observed count in standard
+    deviations of Poisson ⊕ systematics (:func:`count_deviation`)."""
     if mean_count_from not in ("model", "observed"):
         raise ValueError(f"mean_count_from must be 'model' or 'observed', not {mean_count_from!r}")
     thresholds = np.asarray(thresholds_gev, dtype=float)
@@ -59,8 +63,44 @@ def expected_counts_table(
             "expected_model": expected_model,
             "observed": observed,
             "mean_count": expected_model if mean_count_from == "model" else observed.astype(float),
+            "flux_systematic": np.asarray(flux_systematic, dtype=float),
+            "count_deviation_sigma": count_deviation(expected_model, observed, flux_systematic),
         }
     )
+
+
+def count_deviation(
+    expected: np.ndarray, observed: np.ndarray, systematic_fraction: np.ndarray
+) -> np.ndarray:
+    """(expected − observed) / √(Poisson variance + (systematic × expected)²), the Poisson
+    variance being the observed count (the expected one where none was observed)."""
+    expected = np.asarray(expected, dtype=float)
+    observed = np.asarray(observed, dtype=float)
+    poisson = np.where(observed > 0, observed, expected)
+    variance = poisson + (np.nan_to_num(np.asarray(systematic_fraction, float)) * expected) ** 2
+    return (expected - observed) / np.sqrt(variance)
+
+
+def check_expected_counts(
+    table: pd.DataFrame, mean_count_from: str, tolerance_sigma: float
+) -> None:
+    """ConfigError naming ``mc.expected_counts`` when the isotropic skies would take the model's
+    count and it disagrees with the observed one by more than ``tolerance_sigma``: the Monte Carlo
+    bands would be too wide or too narrow, silently. The choice is then the user's."""
+    if mean_count_from != "model":
+        return
+    bad = table[table["count_deviation_sigma"].abs() > tolerance_sigma]
+    if len(bad):
+        row = bad.iloc[0]
+        raise ConfigError(
+            "mc.expected_counts",
+            f"the flux model predicts {row['expected_model']:.1f} events at or above "
+            f"{row['threshold_gev']:g} GeV, {int(row['observed'])} were observed "
+            f"({row['count_deviation_sigma']:+.1f} sigma of Poisson and "
+            f"{row['flux_systematic']:.1%} flux systematics; tolerance mc.count_tolerance_sigma "
+            f"= {tolerance_sigma:g}): check the response, live time and flux, or set "
+            "mc.expected_counts: observed",
+        )
 
 
 def write_expected_counts(
