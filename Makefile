@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: setup run test lint format clean-results
+.PHONY: setup run test test-fast lint format clean-results
 
 $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest
+
+# Daily work: everything but the end-to-end workflow runs and the calibration study (~1 min).
+test-fast: setup
+	$(BIN)/python -m pytest -m "not slow"
 
 lint: setup
 	$(BIN)/ruff check .

@@ -8,12 +8,15 @@ the number outside the central 95 %, Binomial(60, 0.05), whose 99.9 % quantile i
 """
 
 import numpy as np
+import pytest
 from conftest import DEFAULTS, RESOURCES
 from scipy import stats
 
 from calet_aniso.montecarlo.calibration import calibration_quantiles
 from calet_aniso.simulation.observation import SimulationSettings
 from calet_aniso.simulation.orbit import read_tle_file
+
+pytestmark = pytest.mark.slow  # 60 simulated observations: not in make test-fast
 
 
 def test_monte_carlo_is_calibrated_for_three_day_periods(response, flux, time_system):

@@ -20,6 +20,8 @@ from calet_aniso.config.schema import load_config
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.io.contract_tables import write_contract_table
 
+pytestmark = pytest.mark.slow  # real Snakemake runs: not in make test-fast
+
 SMALL = REPO / "tests/configs/small.yaml"
 SMALL_CONFIG = load_config(REPO / "config/config.yaml", SMALL)
 
