@@ -207,3 +207,12 @@ def test_systematic_fraction_above_thresholds():
     got = systematic_fraction_above(table, [100.0, 250.0, 500.0])
     np.testing.assert_allclose(got[:2], [(5.0 + 4.0) / (100.0 + 20.0), 0.2])
     assert np.isnan(got[2])
+
+
+def test_sky_maps_refuse_an_average_exposure_of_other_events(response):
+    from calet_aniso.analysis.skymaps import sky_maps
+
+    nodes = NodeExposure(response.energies_gev, np.ones((len(response.energies_gev), NPIX)))
+    stale = AverageExposure(125.0, 3, np.ones(NPIX))
+    with pytest.raises(ValueError, match="average exposure above 125 GeV is of 3 events"):
+        sky_maps(stale, nodes, response, np.array([200.0]), np.array([10.0]), np.array([5.0]), 0.0)

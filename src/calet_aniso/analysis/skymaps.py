@@ -115,6 +115,11 @@ def sky_maps(
 ) -> SkyMaps:
     """Counts and weighted maps of the sample whose average exposure is ``average`` (masked:
     module docstring); the events are that sample's."""
+    if average.n_events != len(energies_gev):
+        raise ValueError(
+            f"the average exposure above {average.threshold_gev:g} GeV is of {average.n_events} "
+            f"events, the sample has {len(energies_gev)}: they come from different event lists"
+        )
     npix = nodes.maps_m2s.shape[1]
     described = {
         "threshold_gev": average.threshold_gev,
