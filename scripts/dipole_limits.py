@@ -4,12 +4,18 @@ import pandas as pd
 
 from calet_aniso.analysis.headline import headline_table, write_headline_table
 from calet_aniso.io.rule_log import rule_log
+from calet_aniso.montecarlo.samples import read_samples
 
 with rule_log(snakemake.log[0], "dipole_limits") as log:
+    samples = dict(
+        (meta["threshold_gev"], table)
+        for table, meta in (read_samples(p) for p in snakemake.input.samples)
+    )
     table = headline_table(
         (pd.read_parquet(p) for p in snakemake.input.rows),
         (pd.read_parquet(p) for p in snakemake.input.bands),
         pd.read_parquet(snakemake.input.counts),
+        samples,
     )
     write_headline_table(
         table, snakemake.output.parquet, snakemake.output.csv, snakemake.params.period

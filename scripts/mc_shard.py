@@ -2,6 +2,7 @@
 
 import numba
 
+from calet_aniso.analysis.statistics import direction_vectors
 from calet_aniso.exposure.average import AverageExposure
 from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.expected_counts import mean_count
@@ -21,7 +22,8 @@ with rule_log(snakemake.log[0], "mc_shard") as log:
         snakemake.params.min_relative_exposure,
     )
     first, count = shard_range(params.samples, params.shards, shard)
-    columns = run_samples(sky, params.seed, threshold_key(threshold), first, count)
+    directions = direction_vectors(params.directions)
+    columns = run_samples(sky, params.seed, threshold_key(threshold), first, count, directions)
     write_samples(columns, snakemake.output.samples, threshold, sky.mean_count, params.seed)
     log.info(
         "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f in the unmasked sky",

@@ -48,7 +48,8 @@ def skies(response, flux, time_system):
             reference_exposure(maps.average_exposure),
             event_exposure(nodes, response, energy, event_pixels(NSIDE, gal_l, gal_b)),
         )
-        out[name] = (maps, weights, analyse_sample(30.0, maps.counts, maps.weighted))
+        towards = {"vela": unit_vector(*VELA)}
+        out[name] = (maps, weights, analyse_sample(30.0, maps.counts, maps.weighted, towards))
     return out
 
 
@@ -83,6 +84,8 @@ def test_injected_vela_dipole_is_recovered(skies):
     offset = angular_separation_deg(
         unit_vector(row["dipole_l_deg"], row["dipole_b_deg"]), unit_vector(*VELA)
     )
+    # The component toward Vela is the injected amplitude.
+    assert abs(row["delta_toward_vela"] - 0.1) < 3 * sigma, (row["delta_toward_vela"], sigma)
     # Transverse error σ per component: the angular offset σ/δ rad is Rayleigh distributed.
     assert offset < np.degrees(3.5 * sigma / 0.1), offset
 

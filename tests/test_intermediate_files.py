@@ -130,6 +130,15 @@ def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
     table = headline_table(rows, bands, counts)
     assert table["threshold_gev"].tolist() == [125.0, 250.0]
     assert list(table.columns) == [*DATA_COLUMNS, "mc_mean_count", *COUNT_COLUMNS.values()]
+    # With a direction: its component, and from the isotropic samples its error, limit, p.
+    for row in rows:
+        row["delta_toward_vela"] = 0.01
+    isotropic = {
+        t: pd.DataFrame({"delta_toward_vela": [-0.02, 0.0, 0.02, 0.03]}) for t in (125.0, 250.0)
+    }
+    toward = headline_table(rows, bands, counts, isotropic)
+    assert toward.columns[len(DATA_COLUMNS)] == "delta_toward_vela"
+    assert toward["delta_toward_vela_pvalue"].tolist() == [0.6, 0.6]  # (2 + 1) / (4 + 1)
     assert table["mc_mean_count"].tolist() == [1250.0, 2500.0]
     assert table["expected_model_count"].tolist() == [2500.0, 1240.0]
     write_headline_table(table, tmp_path / "h.parquet", tmp_path / "h.csv", "p")

@@ -10,6 +10,7 @@ from calet_aniso.analysis.skymaps import sky_maps
 from calet_aniso.analysis.statistics import STATISTIC_COLUMNS, UNCORRECTED
 from calet_aniso.exposure.average import AverageExposure
 from calet_aniso.exposure.node_maps import NodeExposure
+from calet_aniso.geometry.frames import unit_vector
 from calet_aniso.montecarlo.alias import packed_alias_table
 from calet_aniso.montecarlo.random_streams import new_stream, poisson, sample_key, uniform
 from calet_aniso.montecarlo.sampler import IsotropicSky, counts_map, run_samples, shard_range
@@ -44,7 +45,8 @@ def test_monte_carlo_samples_through_the_data_path_give_identical_statistics(
     nside = 16
     average = 1e10 * nonuniform_exposure(nside)  # m² s
     sky = IsotropicSky.from_exposure(average, 500.0, min_relative_exposure)
-    result = run_samples(sky, seed=8, threshold_index=3, first=0, count=5)
+    directions = {"vela": unit_vector(263.55, -2.79), "pole": np.array([0.0, 0.0, 1.0])}
+    result = run_samples(sky, seed=8, threshold_index=3, first=0, count=5, directions=directions)
     # Node maps all equal to the average: A(E, p) = Ā(p) at any energy.
     nodes = NodeExposure(response.energies_gev, np.tile(average, (len(response.energies_gev), 1)))
     for row in range(5):
@@ -62,10 +64,11 @@ def test_monte_carlo_samples_through_the_data_path_give_identical_statistics(
             min_relative_exposure,
         )
         assert maps.masked_events == 0  # the Monte Carlo draws no event in a masked pixel
-        data = analyse_sample(100.0, maps.counts, maps.weighted)
+        data = analyse_sample(100.0, maps.counts, maps.weighted, directions)
         assert data["n_events"] == result["n_events"][row]
-        for name in STATISTIC_COLUMNS:
-            for column in (name, f"{name}{UNCORRECTED}"):
+        towards = ("delta_toward_vela", "delta_toward_pole")
+        for name in (*STATISTIC_COLUMNS, *towards):
+            for column in (name, f"{name}{UNCORRECTED}") if name not in towards else (name,):
                 np.testing.assert_allclose(
                     result[column][row], data[column], rtol=1e-9, atol=1e-12, err_msg=column
                 )
@@ -81,6 +84,11 @@ def test_uniform_exposure_gives_maxwell_delta():
     mean, sem = scaled.mean(), scaled.std(ddof=1) / np.sqrt(len(scaled))
     assert abs(mean - stats.maxwell.mean(scale=np.sqrt(3))) < 3 * sem
     assert stats.kstest(scaled, stats.maxwell(scale=np.sqrt(3)).cdf).pvalue > 0.01
+    # The component toward a direction: Gaussian with σ = √(3/N) per component.
+    toward = run_samples(sky, 11, 0, 0, 4000, {"vela": unit_vector(263.55, -2.79)})
+    component = toward["delta_toward_vela"] * np.sqrt(toward["n_events"])
+    assert abs(component.std(ddof=1) / np.sqrt(3.0) - 1.0) < 3 * np.sqrt(1 / (2 * 4000))
+    assert abs(component.mean()) < 3 * np.sqrt(3.0 / 4000)
     # Uniform exposure: corrected and uncorrected maps are the same.
     np.testing.assert_allclose(result["delta"], result["delta_uncorrected"], rtol=1e-12)
 

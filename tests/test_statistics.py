@@ -67,3 +67,35 @@ def test_sky_statistics_of_a_stack_equal_each_maps(rng):
     assert np.isnan(stacked["delta_x"][2]) and np.isnan(stacked["dipole_l_deg_x"][2])
     cl = angular_power(maps[0])
     assert stacked["c2_over_c0_x"][0] == pytest.approx(cl[2] / cl[0], rel=1e-12)
+
+
+def test_dipole_component_toward_a_direction():
+    """A pure dipole 1 + 0.1 d̂·n̂: the component toward d̂ is 0.1, toward a perpendicular
+    direction 0, and the vector's length is δ (eq. 2.1)."""
+    from calet_aniso.analysis.statistics import dipole_toward, dipole_vector, sky_statistics
+
+    nside = 32
+    vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
+    d = unit_vector(263.55, -2.79)
+    alm = alm_real(1.0 + 0.1 * vec @ d)
+    perpendicular = np.cross(d, [0.0, 0.0, 1.0])
+    perpendicular /= np.linalg.norm(perpendicular)
+    got = dipole_toward(alm, {"vela": d, "side": perpendicular})
+    assert got["delta_toward_vela"] == pytest.approx(0.1, rel=1e-3)
+    assert abs(got["delta_toward_side"]) < 1e-4
+    assert np.linalg.norm(dipole_vector(alm)) == pytest.approx(
+        float(sky_statistics(alm)["delta"]), rel=1e-12
+    )
+
+
+def test_toward_summary_against_a_gaussian(rng):
+    """Isotropic components N(0, σ): the limit is the measured value + 1.645 σ, the p-value
+    the upper-tail fraction."""
+    from calet_aniso.analysis.statistics import toward_summary
+
+    isotropic = rng.normal(0.0, 0.02, 200_000)
+    summary = toward_summary(0.01, isotropic)
+    assert summary["sigma"] == pytest.approx(0.02, rel=0.01)
+    assert summary["ul95"] == pytest.approx(0.01 + 1.645 * 0.02, abs=0.002)
+    assert summary["pvalue"] == pytest.approx(0.3085, abs=0.003)  # P(Z ≥ 0.5)
+    assert toward_summary(5.0, np.array([0.0, 1.0, 2.0]))["pvalue"] == 0.25  # (0 + 1)/(3 + 1)

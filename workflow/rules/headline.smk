@@ -6,6 +6,9 @@ rule dipole_limits:
         rows=expand(result("multipoles", threshold="{threshold}"), threshold=THRESHOLDS),
         bands=expand(result("mc_bands", threshold="{threshold}"), threshold=THRESHOLDS),
         counts=rules.mc_expected_counts.output.table,
+        samples=expand(
+            result("mc_samples", threshold="{threshold}"), threshold=THRESHOLDS
+        ),
     output:
         csv=report(
             result("headline_csv"),

@@ -63,6 +63,7 @@ rule mc_shard:
         samples=MC["samples"],
         shards=MC["shards"],
         seed=MC["seed"],
+        directions=config["analysis"]["directions"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
         "Isotropic skies above {wildcards.threshold} GeV, shard {wildcards.shard}"

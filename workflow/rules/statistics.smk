@@ -14,6 +14,8 @@ rule multipoles:
     resources:
         mem_mb=1000,
         runtime=10,
+    params:
+        directions=config["analysis"]["directions"],
     message:
         "Multipoles, dipole and its 95 % CL limit above {wildcards.threshold} GeV"
     script:

@@ -20,7 +20,9 @@ from calet_aniso.analysis.statistics import (
     MULTIPOLE_COLUMNS,
     RATIO_COLUMNS,
     UNCORRECTED,
+    dipole_toward,
     sky_statistics,
+    toward_summary,
 )
 from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
 
@@ -36,13 +38,21 @@ DATA_COLUMNS = [
 
 
 def analyse_sample(
-    threshold_gev: float, counts: np.ndarray, weighted: np.ndarray
+    threshold_gev: float,
+    counts: np.ndarray,
+    weighted: np.ndarray,
+    directions: dict[str, np.ndarray] | None = None,
 ) -> dict[str, float]:
-    """A threshold's row: statistics of the weighted map and (``_uncorrected``) the counts map."""
+    """A threshold's row: statistics of the weighted map and (``_uncorrected``) the counts map,
+    then the weighted map's dipole component toward each named direction (unit vectors)."""
     row: dict[str, float] = {"threshold_gev": float(threshold_gev), "n_events": round(counts.sum())}
+    alm = {}
     for sky, suffix in ((weighted, ""), (counts, UNCORRECTED)):
-        row.update({k: float(v) for k, v in sky_statistics(alm_real(sky), suffix).items()})
-    return {name: row[name] for name in DATA_COLUMNS}
+        alm[suffix] = alm_real(sky)
+        row.update({k: float(v) for k, v in sky_statistics(alm[suffix], suffix).items()})
+    ordered = {name: row[name] for name in DATA_COLUMNS}
+    ordered.update({k: float(v) for k, v in dipole_toward(alm[""], directions or {}).items()})
+    return ordered
 
 
 def write_row(row: dict[str, float], path: str | Path) -> None:
@@ -59,11 +69,28 @@ COUNT_COLUMNS = {
 
 
 def headline_table(
-    rows: Iterable[pd.DataFrame], bands: Iterable[pd.DataFrame], counts: pd.DataFrame
+    rows: Iterable[pd.DataFrame],
+    bands: Iterable[pd.DataFrame],
+    counts: pd.DataFrame,
+    samples: dict[float, pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Rows of the thresholds joined with their Monte Carlo bands and the comparison of the
-    model's expected count with the observed one (``COUNT_COLUMNS``), sorted by threshold."""
-    table = pd.concat(list(rows), ignore_index=True)[DATA_COLUMNS]
+    model's expected count with the observed one (``COUNT_COLUMNS``), sorted by threshold.
+
+    With the isotropic ``samples`` of each threshold, every dipole component toward a named
+    direction (``delta_toward_{name}``) gets its isotropic spread (``_sigma``), one-sided 95 %
+    limit (``_ul95``) and p-value (``_pvalue``), from ``statistics.toward_summary``.
+    """
+    table = pd.concat(list(rows), ignore_index=True)
+    table = table[[*DATA_COLUMNS, *(c for c in table if c not in DATA_COLUMNS)]]
+    towards = [c for c in table if c.startswith("delta_toward_")]
+    for column in towards:
+        summaries = [
+            toward_summary(measured, samples[threshold][column])
+            for threshold, measured in zip(table["threshold_gev"], table[column], strict=True)
+        ]
+        for key in ("sigma", "ul95", "pvalue"):
+            table[f"{column}_{key}"] = [s[key] for s in summaries]
     bands = pd.concat(list(bands), ignore_index=True)
     table = table.merge(bands, on="threshold_gev", how="left", validate="one_to_one")
     counts = counts[["threshold_gev", *COUNT_COLUMNS]].rename(columns=COUNT_COLUMNS)

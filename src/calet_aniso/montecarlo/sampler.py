@@ -36,6 +36,7 @@ from calet_aniso.analysis.harmonics import lm_pairs
 from calet_aniso.analysis.statistics import (
     LMAX,
     UNCORRECTED,
+    dipole_toward,
     event_weights,
     exposure_mask,
     reference_exposure,
@@ -246,13 +247,19 @@ def counts_map(sky: IsotropicSky, seed: int, threshold_index: int, sample_index:
 
 
 def run_samples(
-    sky: IsotropicSky, seed: int, threshold_index: int, first: int, count: int
+    sky: IsotropicSky,
+    seed: int,
+    threshold_index: int,
+    first: int,
+    count: int,
+    directions: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
     """Analyse samples first .. first+count-1: columns of the shard table.
 
     Returns ``sample`` (index), ``n_events`` and the statistics of
     ``analysis.statistics.sky_statistics`` of the corrected map and (``_uncorrected``) of the
-    counts map: the same function the data's maps go through.
+    counts map: the same function the data's maps go through; then the corrected map's dipole
+    component toward each named direction (unit vectors, ``statistics.dipole_toward``).
     """
     n_events, alm = _run(
         np.uint64(seed),
@@ -274,6 +281,7 @@ def run_samples(
     }
     for which, suffix in ((0, ""), (1, UNCORRECTED)):
         columns.update(sky_statistics(alm[:, which], suffix))
+    columns.update(dipole_toward(alm[:, 0], directions or {}))
     return columns
 
 
