@@ -10,6 +10,10 @@ validate(config, str(schema_path()))
 check_config(config)
 
 PERIOD = config["period"]
+#: How figures name the period: simulated data are said to be simulated.
+PERIOD_LABEL = (
+    f"{PERIOD}, SIMULATED data" if config["data"]["source"] == "simulation" else PERIOD
+)
 MODEL_ID = model_id(config["model"])
 THRESHOLDS = [threshold_label(t) for t in config["analysis"]["thresholds_gev"]]
 FIGURE_EXPOSURE_THRESHOLDS = [

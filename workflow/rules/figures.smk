@@ -23,7 +23,7 @@ rule figure_exposure:
         mem_mb=2000,
         runtime=10,
     params:
-        period=PERIOD,
+        period=PERIOD_LABEL,
         thresholds=config["figures"]["exposure_thresholds_gev"],
     message:
         "Figure 1: average normalised exposure maps"
@@ -59,7 +59,7 @@ rule figure_dipole:
         mem_mb=1000,
         runtime=5,
     params:
-        period=PERIOD,
+        period=PERIOD_LABEL,
     message:
         "Figure 3: dipole and limits against threshold; the multipole check"
     script:
@@ -89,7 +89,7 @@ rule figure_vela:
         mem_mb=1000,
         runtime=5,
     params:
-        period=PERIOD,
+        period=PERIOD_LABEL,
     message:
         "Figure 4: predicted Vela SNR dipole against the limits"
     script:

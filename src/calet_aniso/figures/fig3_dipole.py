@@ -8,13 +8,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calet_aniso.figures.style import mc_band, save_figure
+from calet_aniso.figures.style import mc_band, save_figure, threshold_ticks
 
 
 def integral_limits(ams: pd.DataFrame) -> list[tuple[str, float, float]]:
     """(label, E_min GeV, δ_UL) of integral limits above E_min from an AMS-02 limit table."""
     return [
-        (f"AMS-02 {r.species} (E > {r.e_min_gev:g} GeV)", r.e_min_gev, r.delta_ul_95)
+        (f"AMS-02 {r.species}, integral above {r.e_min_gev:g} GeV", r.e_min_gev, r.delta_ul_95)
         for r in ams.itertuples()
     ]
 
@@ -36,12 +36,24 @@ def dipole_figure(
     predicted Vela SNR δ above each threshold (threshold_gev, delta_above), in both panels.
     """
     x = table["threshold_gev"].to_numpy()
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.0, 8.0), sharex=True)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 10.0), sharex=True)
     mc_band(top, x, table, "delta", "tab:blue", "isotropic MC")
-    top.plot(x, table["delta"], "ko", label="measured δ")
+    top.plot(x, table["delta"], "ko", label="δ of the data (E ≥ E_thr)")
     top.set_ylabel("dipole amplitude δ")
     mc_band(bottom, x, table, "delta_ul95", "tab:blue", "isotropic MC")
-    bottom.plot(x, table["delta_ul95"], "kv", ms=8, label="95 % CL upper limit (this analysis)")
+    bottom.plot(
+        x, table["delta_ul95"], "kv", ms=8, label="95 % CL limit on δ, eq. 2.3 (this analysis)"
+    )
+    if "delta_toward_vela_ul95" in table:
+        bottom.plot(
+            x,
+            table["delta_toward_vela_ul95"],
+            "v",
+            color="tab:purple",
+            mfc="white",
+            ms=8,
+            label="95 % CL limit on the dipole component toward Vela",
+        )
     for i, row in enumerate(fermi.itertuples()):
         bottom.hlines(
             row.delta_ul_95,
@@ -49,12 +61,14 @@ def dipole_figure(
             row.e_high_gev,
             color="tab:red",
             lw=2,
-            label="Fermi-LAT 7 yr, per energy bin (digitized)" if i == 0 else None,
+            label="Fermi-LAT 7 yr, 95 % CL per differential bin (digitized)" if i == 0 else None,
         )
+    low = 0.8 * min(x.min(), float(fermi["e_low_gev"].min()) if len(fermi) else x.min())
+    high = x.max() * 1.5
     styles = iter(["-.", ":", "--"])
     for label, e_min, limit in other_limits:
         bottom.hlines(
-            limit, e_min, x.max() * 1.5, color="tab:green", ls=next(styles), lw=1.5, label=label
+            limit, max(e_min, low), high, color="tab:green", ls=next(styles), lw=1.5, label=label
         )
     if vela is not None:
         for ax in (top, bottom):
@@ -67,13 +81,15 @@ def dipole_figure(
                 label="Vela SNR model, δ(≥ E_thr)",
             )
     bottom.set_ylabel("δ upper limit (95 % CL)")
-    bottom.set_xlabel("threshold energy (GeV)")
+    bottom.set_xlabel("threshold energy E_thr (GeV); for Fermi-LAT, the bin's energy range")
     for ax in (top, bottom):
-        ax.set_xscale("log")
         ax.set_yscale("log")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
-    bottom.set_xlim(min(10.0, x.min() / 2), x.max() * 1.5)
+    top.legend(fontsize=7, loc="upper left")
+    # Below the panel: inside, the legend would hide the limits.
+    bottom.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)
+    threshold_ticks(bottom, x)
+    bottom.set_xlim(low, high)
     fig.suptitle(f"Dipole anisotropy vs threshold energy{f' ({period})' if period else ''}")
     fig.tight_layout()
     save_figure(fig, png, pdf)

@@ -88,8 +88,18 @@ def vela_figure(
         limits["delta_ul95"],
         "kv",
         ms=8,
-        label="95 % CL limit, this analysis (E ≥ E_thr)",
+        label="95 % CL limit on δ, this analysis (E ≥ E_thr)",
     )
+    if "delta_toward_vela_ul95" in limits:  # the prediction points to Vela: the like-for-like limit
+        ax.plot(
+            limits["threshold_gev"],
+            limits["delta_toward_vela_ul95"],
+            "v",
+            color="tab:purple",
+            mfc="white",
+            ms=8,
+            label="95 % CL limit on the component toward Vela (E ≥ E_thr)",
+        )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(30, 2.5e4)
