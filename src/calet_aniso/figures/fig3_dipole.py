@@ -8,7 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calet_aniso.figures.style import mc_band, save_figure, threshold_ticks
+from calet_aniso.figures.style import mc_band, save_figure, threshold_ticks, vela_component_limits
 
 
 def integral_limits(ams: pd.DataFrame) -> list[tuple[str, float, float]]:
@@ -44,16 +44,7 @@ def dipole_figure(
     bottom.plot(
         x, table["delta_ul95"], "kv", ms=8, label="95 % CL limit on δ, eq. 2.3 (this analysis)"
     )
-    if "delta_toward_vela_ul95" in table:
-        bottom.plot(
-            x,
-            table["delta_toward_vela_ul95"],
-            "v",
-            color="tab:purple",
-            mfc="white",
-            ms=8,
-            label="95 % CL limit on the dipole component toward Vela",
-        )
+    vela_component_limits(bottom, table)
     for i, row in enumerate(fermi.itertuples()):
         bottom.hlines(
             row.delta_ul_95,

@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calet_aniso.figures.style import save_figure
+from calet_aniso.figures.style import save_figure, vela_component_limits
 
 
 def vela_figure(
@@ -90,16 +90,7 @@ def vela_figure(
         ms=8,
         label="95 % CL limit on δ, this analysis (E ≥ E_thr)",
     )
-    if "delta_toward_vela_ul95" in limits:  # the prediction points to Vela: the like-for-like limit
-        ax.plot(
-            limits["threshold_gev"],
-            limits["delta_toward_vela_ul95"],
-            "v",
-            color="tab:purple",
-            mfc="white",
-            ms=8,
-            label="95 % CL limit on the component toward Vela (E ≥ E_thr)",
-        )
+    vela_component_limits(ax, limits)  # the prediction points to Vela: like for like
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlim(30, 2.5e4)

@@ -55,3 +55,19 @@ def mc_band(ax, x, table: pd.DataFrame, name: str, color: str, label: str) -> No
         label=f"{label}: 1σ",
     )
     ax.plot(x, table[f"mc_{name}_med"], color=color, lw=1, ls="--", label=f"{label}: median")
+
+
+def vela_component_limits(ax, table: pd.DataFrame) -> None:
+    """The 95 % CL limits on the dipole's component toward Vela against threshold (open
+    purple triangles), when the headline table has them."""
+    if "delta_toward_vela_ul95" not in table:
+        return
+    ax.plot(
+        table["threshold_gev"],
+        table["delta_toward_vela_ul95"],
+        "v",
+        color="tab:purple",
+        mfc="white",
+        ms=8,
+        label="95 % CL limit on the component toward Vela (E ≥ E_thr)",
+    )
