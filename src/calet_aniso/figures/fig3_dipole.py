@@ -8,7 +8,13 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calet_aniso.figures.style import mc_band, save_figure, threshold_ticks, vela_component_limits
+from calet_aniso.figures.style import (
+    bin_bars,
+    mc_band,
+    save_figure,
+    threshold_ticks,
+    vela_component_limits,
+)
 
 
 def integral_limits(ams: pd.DataFrame) -> list[tuple[str, float, float]]:
@@ -45,15 +51,8 @@ def dipole_figure(
         x, table["delta_ul95"], "kv", ms=8, label="95 % CL limit on δ, eq. 2.3 (this analysis)"
     )
     vela_component_limits(bottom, table)
-    for i, row in enumerate(fermi.itertuples()):
-        bottom.hlines(
-            row.delta_ul_95,
-            row.e_low_gev,
-            row.e_high_gev,
-            color="tab:red",
-            lw=2,
-            label="Fermi-LAT 7 yr, 95 % CL per differential bin (digitized)" if i == 0 else None,
-        )
+    fermi_label = "Fermi-LAT 7 yr, 95 % CL per differential bin (digitized)"
+    bin_bars(bottom, fermi, "delta_ul_95", fermi_label, color="tab:red", lw=2)
     low = 0.8 * min(x.min(), float(fermi["e_low_gev"].min()) if len(fermi) else x.min())
     high = x.max() * 1.5
     styles = iter(["-.", ":", "--"])

@@ -7,7 +7,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from calet_aniso.figures.style import save_figure, vela_component_limits
+from calet_aniso.figures.style import bin_bars, save_figure, vela_component_limits
 
 
 def vela_figure(
@@ -64,25 +64,10 @@ def vela_figure(
         ms=5,
         label="Vela SNR + pulsars δ(≥ E_thr)",
     )
-    for i, row in enumerate(fermi_bins.itertuples()):
-        ax.hlines(
-            row.delta_bin,
-            row.e_low_gev,
-            row.e_high_gev,
-            color="tab:purple",
-            lw=3,
-            alpha=0.5,
-            label="Vela SNR δ, flux-weighted mean in each Fermi-LAT bin" if i == 0 else None,
-        )
-    for i, row in enumerate(fermi.itertuples()):
-        ax.hlines(
-            row.delta_ul_95,
-            row.e_low_gev,
-            row.e_high_gev,
-            color="tab:red",
-            lw=2,
-            label="Fermi-LAT 7 yr 95 % CL, per energy bin (digitized)" if i == 0 else None,
-        )
+    bin_label = "Vela SNR δ, flux-weighted mean in each Fermi-LAT bin"
+    bin_bars(ax, fermi_bins, "delta_bin", bin_label, color="tab:purple", lw=3, alpha=0.5)
+    fermi_label = "Fermi-LAT 7 yr 95 % CL, per energy bin (digitized)"
+    bin_bars(ax, fermi, "delta_ul_95", fermi_label, color="tab:red", lw=2)
     ax.plot(
         limits["threshold_gev"],
         limits["delta_ul95"],

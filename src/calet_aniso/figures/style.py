@@ -71,3 +71,15 @@ def vela_component_limits(ax, table: pd.DataFrame) -> None:
         ms=8,
         label="95 % CL limit on the component toward Vela (E ≥ E_thr)",
     )
+
+
+def bin_bars(ax, bins: pd.DataFrame, column: str, label: str, **style) -> None:
+    """One horizontal bar per energy bin (e_low_gev to e_high_gev) at ``column``, labelled once."""
+    for i, row in enumerate(bins.itertuples()):
+        ax.hlines(
+            getattr(row, column),
+            row.e_low_gev,
+            row.e_high_gev,
+            label=label if i == 0 else None,
+            **style,
+        )
