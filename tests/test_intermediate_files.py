@@ -76,6 +76,7 @@ def test_average_exposure_and_sky_maps_round_trip(tmp_path, rng):
     maps = SkyMaps(
         rng.poisson(3, NPIX).astype(float),
         rng.uniform(0, 3, NPIX),
+        rng.uniform(0, 9, NPIX),
         average.exposure_m2s,
         2,
         125.0,

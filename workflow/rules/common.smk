@@ -52,4 +52,5 @@ def final_outputs():
         result("headline_csv"),
         *(result(f, ext="png") for f in ("fig1_exposure", "fig2_flux_model")),
         *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
+        *expand(result("skymap_figure", ext="png", threshold="{t}"), t=THRESHOLDS),
     ]

@@ -122,3 +122,33 @@ rule figure_flux_model:
         "Figure 2: the fitted e± flux model against the data"
     script:
         "../../scripts/figure_flux_model.py"
+
+
+rule figure_skymap:
+    input:
+        skymap=rules.skymap.output.skymap,
+        smoothed=rules.smoothed_skymap.output.smoothed,
+        table=rules.dipole_limits.output.parquet,
+    output:
+        png=report(
+            result("skymap_figure", ext="png"),
+            caption="../report/skymap.rst",
+            category="Sky maps",
+            subcategory="E ≥ {threshold} GeV",
+        ),
+        pdf=result("skymap_figure", ext="pdf"),
+    log:
+        log("figure_skymap_{threshold}GeV"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        period=PERIOD_LABEL,
+        directions=config["analysis"]["directions"],
+    message:
+        "Sky maps and angular power spectrum above {wildcards.threshold} GeV"
+    script:
+        "../../scripts/figure_skymap.py"

@@ -23,3 +23,25 @@ rule skymap:
         "Counts and exposure-corrected sky maps above {wildcards.threshold} GeV"
     script:
         "../../scripts/skymap.py"
+
+
+rule smoothed_skymap:
+    input:
+        skymap=rules.skymap.output.skymap,
+    output:
+        smoothed=result("smoothed_skymap"),
+    log:
+        log("smoothed_skymap_{threshold}GeV"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        radius_deg=config["figures"]["skymap_smoothing_deg"],
+        min_relative_exposure=config["analysis"]["min_relative_exposure"],
+    message:
+        "Smoothed relative intensity and significance above {wildcards.threshold} GeV"
+    script:
+        "../../scripts/smoothed_skymap.py"

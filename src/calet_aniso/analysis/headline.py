@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calet_aniso.analysis.dipole_covariance import dipole_with_covariance, direction_error_deg
 from calet_aniso.analysis.harmonics import alm_real
 from calet_aniso.analysis.statistics import (
     MULTIPOLE_COLUMNS,
@@ -42,9 +43,12 @@ def analyse_sample(
     counts: np.ndarray,
     weighted: np.ndarray,
     directions: dict[str, np.ndarray] | None = None,
+    weighted_squared: np.ndarray | None = None,
 ) -> dict[str, float]:
     """A threshold's row: statistics of the weighted map and (``_uncorrected``) the counts map,
-    then the weighted map's dipole component toward each named direction (unit vectors)."""
+    then the weighted map's dipole component toward each named direction (unit vectors) and,
+    given the map of Σ w² (the data; the Monte Carlo does not need it), the 1σ error of the
+    dipole's direction (``dipole_direction_error_deg``, ``analysis.dipole_covariance``)."""
     row: dict[str, float] = {"threshold_gev": float(threshold_gev), "n_events": round(counts.sum())}
     alm = {}
     for sky, suffix in ((weighted, ""), (counts, UNCORRECTED)):
@@ -52,6 +56,10 @@ def analyse_sample(
         row.update({k: float(v) for k, v in sky_statistics(alm[suffix], suffix).items()})
     ordered = {name: row[name] for name in DATA_COLUMNS}
     ordered.update({k: float(v) for k, v in dipole_toward(alm[""], directions or {}).items()})
+    if weighted_squared is not None:
+        ordered["dipole_direction_error_deg"] = direction_error_deg(
+            *dipole_with_covariance(weighted, weighted_squared)
+        )
     return ordered
 
 

@@ -5,7 +5,9 @@ For a threshold sample (events with E ≥ threshold) and its average exposure ma
 
 * counts map: events per pixel;
 * weighted (exposure-corrected) map: Σ w_i per pixel, with the event weights of
-  ``analysis.statistics`` (w_i = Ā / A(E_i, p_i)).
+  ``analysis.statistics`` (w_i = Ā / A(E_i, p_i));
+* Σ w_i² per pixel: the Poisson variance of the weighted map (dipole direction errors and
+  significance maps, ``analysis.dipole_covariance`` and ``analysis.smoothed_maps``).
 
 Pixels whose average exposure is below ``min_relative_exposure`` of its maximum are masked
 (their events dropped, Ā averaged over the kept pixels; ``statistics.exposure_mask``).
@@ -14,8 +16,8 @@ edges, where events in pixels of near-zero exposure receive weights of thousands
 the multipoles. The Monte Carlo applies the same mask.
 
 File format (FITS, ``io.healpix_maps``): one HEALPix binary table (Galactic, RING) with
-columns COUNTS, WEIGHTED (events) and AVERAGE_EXPOSURE (m² s); keywords THRESH (GeV),
-NEVENTS, PERIOD, NMASKED (events in masked pixels) and MINRELEX (the mask's fraction).
+columns COUNTS, WEIGHTED, WEIGHTED_SQUARED (events) and AVERAGE_EXPOSURE (m² s); keywords
+THRESH (GeV), NEVENTS, PERIOD, NMASKED (events in masked pixels) and MINRELEX (the mask's fraction).
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ class SkyMaps:
 
     counts: np.ndarray
     weighted: np.ndarray
+    weighted_squared: np.ndarray
     average_exposure: np.ndarray
     masked_events: int = 0
     threshold_gev: float = 0.0
@@ -76,9 +79,15 @@ class SkyMaps:
             {
                 "counts": self.counts,
                 "weighted": self.weighted,
+                "weighted_squared": self.weighted_squared,
                 "average_exposure": self.average_exposure,
             },
-            {"counts": "events", "weighted": "events", "average_exposure": "m2 s"},
+            {
+                "counts": "events",
+                "weighted": "events",
+                "weighted_squared": "events",
+                "average_exposure": "m2 s",
+            },
             {
                 **sample_header(self.threshold_gev, self.n_events, self.period),
                 "NMASKED": (self.masked_events, "events in masked low-exposure pixels"),
@@ -90,11 +99,18 @@ class SkyMaps:
     def read(cls, path: str | Path) -> SkyMaps:
         """Read a file written by :meth:`write`; ValueError naming the file if it is not one."""
         maps, header = read_maps(path)
-        if not {"counts", "weighted", "average_exposure"} <= set(maps) or "THRESH" not in header:
+        columns = {"counts", "weighted", "weighted_squared", "average_exposure"}
+        if "THRESH" not in header or not {"counts", "weighted"} <= set(maps):
             raise ValueError(f"{path}: not a sky-map file")
+        if not columns <= set(maps):
+            raise ValueError(
+                f"{path}: a sky-map file of an older version (no {sorted(columns - set(maps))}):"
+                " rerun its rule (snakemake -R skymap)"
+            )
         return cls(
             maps["counts"],
             maps["weighted"],
+            maps["weighted_squared"],
             maps["average_exposure"],
             int(header["NMASKED"]),
             float(header["THRESH"]),
@@ -129,7 +145,7 @@ def sky_maps(
     }
     if len(energies_gev) == 0:
         empty = np.zeros(npix)
-        return SkyMaps(empty, empty.copy(), average.exposure_m2s, 0, **described)
+        return SkyMaps(empty, empty.copy(), empty.copy(), average.exposure_m2s, 0, **described)
     mask = exposure_mask(average.exposure_m2s, min_relative_exposure)
     pixels = event_pixels(hp.npix2nside(npix), l_deg, b_deg)
     keep = mask[pixels]
@@ -141,7 +157,8 @@ def sky_maps(
         event_exposure(nodes, response, energies, pixels),
     )
     weighted = np.bincount(pixels, weights=weights, minlength=npix)
-    return SkyMaps(counts, weighted, average.exposure_m2s, int((~keep).sum()), **described)
+    squared = np.bincount(pixels, weights=weights * weights, minlength=npix)
+    return SkyMaps(counts, weighted, squared, average.exposure_m2s, int((~keep).sum()), **described)
 
 
 def sample_sky_maps(

@@ -33,6 +33,7 @@ PATTERNS = {
     "average_exposure": f"{PERIOD_DIR}/exposure/average_exposure_{{threshold}}GeV.fits",
     # sky maps and statistics
     "skymap": f"{PERIOD_DIR}/skymaps/skymap_{{threshold}}GeV.fits",
+    "smoothed_skymap": f"{PERIOD_DIR}/skymaps/smoothed_{{threshold}}GeV.fits",
     "multipoles": f"{PERIOD_DIR}/multipoles/multipoles_{{threshold}}GeV.parquet",
     "headline_csv": f"{PERIOD_DIR}/dipole_limits.csv",
     "headline_parquet": f"{PERIOD_DIR}/dipole_limits.parquet",
@@ -55,6 +56,8 @@ PATTERNS = {
     "fig3_dipole": f"{PERIOD_DIR}/figures/fig3_dipole.{{ext}}",
     "fig3b_multipoles": f"{PERIOD_DIR}/figures/fig3b_multipoles.{{ext}}",
     "fig4_vela": f"{PERIOD_DIR}/figures/fig4_vela.{{ext}}",
+    # sky maps and angular power spectrum per threshold (each also as .pdf)
+    "skymap_figure": f"{PERIOD_DIR}/figures/skymap_{{threshold}}GeV.{{ext}}",
     # logs and benchmarks of the rules
     "log": f"{PERIOD_DIR}/logs/{{job}}.log",
     "benchmark": f"{PERIOD_DIR}/benchmarks/{{job}}.tsv",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import healpy as hp
 import matplotlib.pyplot as plt
 import numpy as np
 
+from calet_aniso.figures.mollweide import sky_panel
 from calet_aniso.figures.style import save_figure
 
 
@@ -31,19 +31,7 @@ def exposure_figure(
     high = max(float(np.nanmax(m)) for m in normalised.values())
     fig = plt.figure(figsize=(6.0 * len(maps), 4.2))
     for i, (title, sky) in enumerate(normalised.items(), start=1):
-        hp.mollview(
-            sky,
-            fig=fig.number,
-            sub=(1, len(maps), i),
-            title=title,
-            unit="exposure / mean",
-            cmap="viridis",
-            min=low,
-            max=high,
-            format="%.2f",
-            cbar=True,
-        )
-        hp.graticule(dpar=30, dmer=60, alpha=0.4)
+        sky_panel(fig, (1, len(maps), i), sky, title, "exposure / mean", low=low, high=high)
     suffix = f" ({period})" if period else ""
     fig.suptitle(f"Average normalised exposure, Galactic coordinates{suffix}", y=0.99)
     save_figure(fig, png, pdf)

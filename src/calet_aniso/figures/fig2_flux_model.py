@@ -28,18 +28,24 @@ COMPONENTS = {  # column → (label, colour, line style)
     "positrons": ("model e⁺", "tab:red", "-."),
 }
 MARKERS = {"CALET": "o", "AMS-02": "s", "DAMPE": "^"}
-PARAMETER_LABELS = {  # name → (label, format, scale)
-    "norm": ("N(100 GeV) [1e-4/(m² s sr GeV)]", "{:.3f}", 1e4),
-    "index": ("γe", "{:.3f}", 1.0),
-    "break_gev": ("E_b [GeV]", "{:.3g}", 1.0),
-    "delta_index": ("Δγ", "{:.3g}", 1.0),
-    "softness": ("s", "{:.3g}", 1.0),
-    "inv_cutoff_per_tev": ("1/E_cut [TeV⁻¹]", "{:.3f}", 1.0),
-    "cs": ("C_s", "{:.2f}", 1.0),
-    "eta": ("η", "{:.3f}", 1.0),
-    "pulsar_index": ("γex", "{:.2f}", 1.0),
-    "pulsar_cutoff_gev": ("E_cut,ex [TeV]", "{:.2f}", 1e-3),
+PARAMETER_LABELS = {  # name → (mathtext label, format, scale)
+    "norm": (
+        r"$N_{\mathrm{100\,GeV}}$ [$10^{-4}$ m$^{-2}$ s$^{-1}$ sr$^{-1}$ GeV$^{-1}$]",
+        "{:.3f}",
+        1e4,
+    ),
+    "index": (r"$\gamma_e$", "{:.3f}", 1.0),
+    "break_gev": (r"$E_b$ [GeV]", "{:.3g}", 1.0),
+    "delta_index": (r"$\Delta\gamma$", "{:.3g}", 1.0),
+    "softness": (r"$s$", "{:.3g}", 1.0),
+    "inv_cutoff_per_tev": (r"$1/E_\mathrm{cut}$ [TeV$^{-1}$]", "{:.3f}", 1.0),
+    "cs": (r"$C_s$", "{:.2f}", 1.0),
+    "eta": (r"$\eta$", "{:.3f}", 1.0),
+    "pulsar_index": (r"$\gamma_\mathrm{ex}$", "{:.2f}", 1.0),
+    "pulsar_cutoff_gev": (r"$E_\mathrm{cut,ex}$ [TeV]", "{:.2f}", 1e-3),
 }
+#: Common names of the pulsars that have one (ATNF lists J-names only).
+PULSAR_NAMES = {"J0633+1746": "Geminga", "J0659+1414": "Monogem"}
 
 
 def parameter_text(summary: Mapping) -> str:
@@ -59,10 +65,11 @@ def parameter_text(summary: Mapping) -> str:
         else:
             lines.append(f"{label} = {value} ± {fmt.format(summary['errors'][name] * scale)}")
     release = summary["pulsar_settings"]["release_kyr"]
-    lines.append(f"pulsars: {len(summary['pulsars'])}, T_r = {release:g} kyr")
+    lines.append(f"pulsars: {len(summary['pulsars'])}, $T_r$ = {release:g} kyr")
     for dataset, chi2 in summary["chi2_by_dataset"].items():
-        lines.append(f"χ² {dataset}: {chi2:.1f} / {summary['points_by_dataset'][dataset]}")
-    lines.append(f"χ²/ndf = {summary['chi2']:.1f}/{summary['ndf']}")
+        points = summary["points_by_dataset"][dataset]
+        lines.append(f"$\\chi^2$ {dataset}: {chi2:.1f} for {points} points")
+    lines.append(f"$\\chi^2$ / ndf = {summary['chi2']:.1f} / {summary['ndf']}")
     return "\n".join(lines)
 
 
@@ -73,13 +80,26 @@ def _panel(ax, curves: pd.DataFrame, points: pd.DataFrame, summary: Mapping) -> 
             lw = 2.0 if column == "total" else 1.3
             ax.plot(e, e**3 * curves[column], color=color, ls=style, lw=lw, label=label)
     for i, column in enumerate(c for c in curves.columns if c.startswith("pulsar ")):
+        weighted = e**3 * curves[column].to_numpy()
         ax.plot(
             e,
-            e**3 * curves[column],
+            weighted,
             color="tab:orange",
             lw=0.6,
             alpha=0.6,
             label="single pulsars" if i == 0 else None,
+        )
+        peak = int(np.argmax(weighted))
+        name = column.removeprefix("pulsar ")
+        ax.annotate(
+            PULSAR_NAMES.get(name, name),
+            (e[peak], weighted[peak]),
+            xytext=(0, 2 + 7 * (i % 2)),  # alternate heights: neighbours stay legible
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=5.5,
+            color="saddlebrown",
         )
     for (experiment, species), group in points.groupby(["experiment", "species"], sort=False):
         x = group["energy_gev"].to_numpy()
@@ -106,8 +126,8 @@ def _panel(ax, curves: pd.DataFrame, points: pd.DataFrame, summary: Mapping) -> 
         parameter_text(summary),
         transform=ax.transAxes,
         va="top",
-        fontsize=7,
-        family="monospace",
+        fontsize=7.5,
+        linespacing=1.35,
         bbox={"boxstyle": "round", "fc": "white", "ec": "0.6"},
     )
 
@@ -118,13 +138,17 @@ def flux_model_figure(
     pdf: str | Path,
 ) -> None:
     """Figure 2: ``variants`` maps variant → (curves, fitted points, fit summary)."""
-    fig, axes = plt.subplots(len(variants), 1, figsize=(11.0, 4.2 * len(variants)), sharex=True)
+    fig, axes = plt.subplots(
+        len(variants), 1, figsize=(11.0, 4.2 * len(variants) + 0.8), sharex=True
+    )
     for ax, (variant, (curves, points, summary)) in zip(
         np.atleast_1d(axes), variants.items(), strict=True
     ):
         _panel(ax, curves, points, summary)
         ax.set_title(TITLES.get(variant, variant), fontsize=10, loc="left")
-        ax.legend(fontsize=6.5, loc="lower left", ncol=3)
-    np.atleast_1d(axes)[-1].set_xlabel("kinetic energy E (GeV)")
-    fig.tight_layout()
+    last = np.atleast_1d(axes)[-1]  # the panel with every component
+    last.set_xlabel("kinetic energy E (GeV)")
+    handles, labels = last.get_legend_handles_labels()
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=5, fontsize=8, frameon=False)
     save_figure(fig, png, pdf)

@@ -16,9 +16,17 @@ def multipole_figure(
 ) -> None:
     """Quadrupole and octupole (C_l / C_0) vs threshold, with and without exposure correction."""
     x = table["threshold_gev"].to_numpy()
-    fig, axes = plt.subplots(1, 2, figsize=(11.0, 4.5), sharey=False)
+    fig, axes = plt.subplots(1, 2, figsize=(11.0, 5.2), sharey=False)
     for ax, ell, name in zip(axes, (2, 3), ("quadrupole", "octupole"), strict=True):
-        mc_band(ax, x, table, f"c{ell}_over_c0_uncorrected", "tab:orange", "MC, no correction")
+        mc_band(
+            ax,
+            x,
+            table,
+            f"c{ell}_over_c0_uncorrected",
+            "tab:orange",
+            "MC, no correction",
+            filled=False,
+        )
         mc_band(ax, x, table, f"c{ell}_over_c0", "tab:blue", "MC, corrected")
         ax.plot(
             x,
@@ -36,7 +44,8 @@ def multipole_figure(
         ax.set_ylabel(f"C{ell} / C0")
         ax.set_title(f"{name} (l = {ell})")
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7, loc="upper left")
+    handles, labels = axes[0].get_legend_handles_labels()
     fig.suptitle(f"Exposure-correction check{f' ({period})' if period else ''}")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.1, 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8, frameon=False)
     save_figure(fig, png, pdf)

@@ -34,39 +34,35 @@ def threshold_ticks(ax, thresholds: np.ndarray) -> None:
     ax.xaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
 
 
-def mc_band(ax, x, table: pd.DataFrame, name: str, color: str, label: str) -> None:
-    """Median line and 1σ / 2σ bands of Monte Carlo statistic ``name`` against thresholds."""
-    ax.fill_between(
-        x,
-        table[f"mc_{name}_m2s"],
-        table[f"mc_{name}_p2s"],
-        color=color,
-        alpha=0.18,
-        lw=0,
-        label=f"{label}: 2σ",
-    )
-    ax.fill_between(
-        x,
-        table[f"mc_{name}_m1s"],
-        table[f"mc_{name}_p1s"],
-        color=color,
-        alpha=0.35,
-        lw=0,
-        label=f"{label}: 1σ",
-    )
+def mc_band(
+    ax, x, table: pd.DataFrame, name: str, color: str, label: str, filled: bool = True
+) -> None:
+    """Median line and 1σ / 2σ bands of Monte Carlo statistic ``name`` against thresholds.
+
+    ``filled=False`` draws the bands as outlines (1σ solid, 2σ dotted), so that a second set
+    of bands stays readable where it overlaps a filled one.
+    """
+    for level, alpha, outline in (("2s", 0.18, ":"), ("1s", 0.35, "-")):
+        low, high = table[f"mc_{name}_m{level}"], table[f"mc_{name}_p{level}"]
+        band_label = f"{label}: {level[0]}σ"
+        if filled:
+            ax.fill_between(x, low, high, color=color, alpha=alpha, lw=0, label=band_label)
+        else:
+            ax.plot(x, low, color=color, lw=1.2, ls=outline, label=band_label)
+            ax.plot(x, high, color=color, lw=1.2, ls=outline)
     ax.plot(x, table[f"mc_{name}_med"], color=color, lw=1, ls="--", label=f"{label}: median")
 
 
 def vela_component_limits(ax, table: pd.DataFrame) -> None:
     """The 95 % CL limits on the dipole's component toward Vela against threshold (open
-    purple triangles), when the headline table has them."""
+    orange triangles), when the headline table has them."""
     if "delta_toward_vela_ul95" not in table:
         return
     ax.plot(
         table["threshold_gev"],
         table["delta_toward_vela_ul95"],
         "v",
-        color="tab:purple",
+        color="darkorange",
         mfc="white",
         ms=8,
         label="95 % CL limit on the component toward Vela (E ≥ E_thr)",

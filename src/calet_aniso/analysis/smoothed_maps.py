@@ -1,0 +1,123 @@
+"""Top-hat smoothed relative intensity and significance maps of a threshold sample.
+
+For every pixel centre c, sums over the disc of angular radius r around it (pixels whose
+centres lie inside, ``healpy.query_disc``) of the weighted map W, of its variance under the
+isotropic hypothesis V⁰ and of the number of unmasked pixels. Exposure-corrected counts of an
+isotropic sky are uniform over the n unmasked pixels, E W_p = M / n, so the disc's expectation
+is the fraction f of those pixels in the disc times the sky's total M; and with the pixel's
+event weight w_p = Ā_ref / Ā_p (``statistics.event_weights``), V⁰_p = E Σ w² = (M / n) w_p:
+
+* relative intensity  RI(c) = W_disc / (f M) − 1;
+* significance         S(c) = (W_disc − f M) / √Var,  Var = (1 − 2f) V⁰_disc + f² V⁰_total,
+
+the variance of W_disc − f M with both sums Poisson (the disc is part of the total). The null
+variance, not the observed one, so that an empty disc of a sparse sample is a deficit of its
+expected size rather than infinitely significant. Masked pixels, and discs with no unmasked
+pixel, are NaN. For a dipole δ n̂·r̂ the disc average of RI
+is δ n̂·ĉ (1 + cos r)/2. Sums are done at ``max_nside`` (the maps are degraded by summing) so
+that a 30° disc stays cheap at any resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import healpy as hp
+import numpy as np
+
+from calet_aniso.analysis.dipole_covariance import pixel_vectors
+from calet_aniso.io.healpix_maps import read_maps, write_maps
+
+
+@dataclass(frozen=True)
+class SmoothedMaps:
+    """Relative intensity and significance (Galactic, RING, NaN = masked) at ``nside``."""
+
+    relative_intensity: np.ndarray
+    significance: np.ndarray
+    radius_deg: float
+    threshold_gev: float = 0.0
+
+    def write(self, path: str | Path) -> None:
+        """FITS (``io.healpix_maps``): columns RELATIVE_INTENSITY and SIGNIFICANCE (NaN =
+        masked), keywords RADIUS (deg) and THRESH (GeV)."""
+        write_maps(
+            path,
+            {"relative_intensity": self.relative_intensity, "significance": self.significance},
+            {"relative_intensity": "1", "significance": "sigma"},
+            {
+                "RADIUS": (self.radius_deg, "deg, top-hat disc radius"),
+                "THRESH": (self.threshold_gev, "GeV, sample is E >= THRESH"),
+            },
+        )
+
+    @classmethod
+    def read(cls, path: str | Path) -> SmoothedMaps:
+        """Read a file written by :meth:`write`; ValueError naming the file if it is not one."""
+        maps, header = read_maps(path)
+        if not {"relative_intensity", "significance"} <= set(maps) or "RADIUS" not in header:
+            raise ValueError(f"{path}: not a smoothed sky-map file")
+        return cls(
+            maps["relative_intensity"],
+            maps["significance"],
+            float(header["RADIUS"]),
+            float(header["THRESH"]),
+        )
+
+
+def degrade_sum(sky: np.ndarray, nside: int) -> np.ndarray:
+    """Sum a RING map into the pixels of a coarser ``nside`` (counts stay counts)."""
+    fine = hp.npix2nside(sky.size)
+    if fine <= nside:
+        return np.asarray(sky, dtype=np.float64)
+    nested = hp.reorder(np.asarray(sky, dtype=np.float64), r2n=True)
+    summed = nested.reshape(-1, (fine // nside) ** 2).sum(axis=1)
+    return hp.reorder(summed, n2r=True)
+
+
+def disc_sums(maps: np.ndarray, radius_deg: float) -> np.ndarray:
+    """Sums (k, npix) of each of ``maps`` (k, npix) over the disc of ``radius_deg`` around
+    every pixel centre."""
+    maps = np.atleast_2d(np.asarray(maps, dtype=np.float64))
+    nside = hp.npix2nside(maps.shape[1])
+    vectors = pixel_vectors(maps.shape[1])
+    radius = np.radians(radius_deg)
+    out = np.empty_like(maps)
+    for pixel, centre in enumerate(vectors):
+        out[:, pixel] = maps[:, hp.query_disc(nside, centre, radius)].sum(axis=1)
+    return out
+
+
+def smoothed_maps(
+    weighted: np.ndarray,
+    pixel_weights: np.ndarray,
+    mask: np.ndarray,
+    radius_deg: float,
+    max_nside: int = 64,
+    threshold_gev: float = 0.0,
+) -> SmoothedMaps:
+    """Relative intensity and significance in discs of ``radius_deg`` (module docstring);
+    ``pixel_weights`` are the event weights w_p of the unmasked pixels (ignored elsewhere)."""
+    nside = min(hp.npix2nside(np.asarray(weighted).size), max_nside)
+    mask = np.asarray(mask, dtype=bool)
+    null_variance = np.where(mask, np.sum(weighted) / np.count_nonzero(mask) * pixel_weights, 0)
+    kept = degrade_sum(mask.astype(np.float64), nside)
+    stack = np.stack([degrade_sum(weighted, nside), degrade_sum(null_variance, nside), kept])
+    w_disc, v_disc, n_disc = disc_sums(stack, radius_deg)
+    total, variance_total = stack[0].sum(), stack[1].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fraction = n_disc / kept.sum()
+        expected = fraction * total
+        variance = (1.0 - 2.0 * fraction) * v_disc + fraction**2 * variance_total
+        relative = np.where(n_disc > 0, w_disc / expected - 1.0, np.nan)
+        significance = np.where(
+            (n_disc > 0) & (variance > 0), (w_disc - expected) / np.sqrt(variance), np.nan
+        )
+    seen = kept > 0
+    return SmoothedMaps(
+        np.where(seen, relative, np.nan),
+        np.where(seen, significance, np.nan),
+        radius_deg,
+        threshold_gev,
+    )
