@@ -4,7 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: setup run test test-fast lint format clean-results
+PERIOD ?= $(shell $(BIN)/python -c "from calet_aniso.config.schema import load_config; print(load_config('config/config.yaml')['period'])" 2>/dev/null)
+
+.PHONY: setup run report summary browser test test-fast lint format clean-results
 
 $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +16,22 @@ $(BIN)/snakemake: pyproject.toml
 
 setup: $(BIN)/snakemake
 
+# The default pipeline, its report (results/<period>/report.html) and the headline summary.
 run: setup
 	$(BIN)/snakemake --cores $(CORES)
+	$(MAKE) --no-print-directory report summary
 
-test: setup
+report: setup
+	$(BIN)/snakemake --report results/$(PERIOD)/report.html
+
+summary: setup
+	$(BIN)/calet-aniso summary results/$(PERIOD)
+
+# Debian's chromium for the report test (root only; skipped elsewhere outside CI).
+browser:
+	tests/browser/install-chromium.sh
+
+test: setup browser
 	$(BIN)/python -m pytest
 
 # Daily work: everything but the end-to-end workflow runs and the calibration study (~1 min).

@@ -99,3 +99,17 @@ def test_low_rank_reconstructs_node_maps(response):
     coeffs, basis = low_rank(response.aeff_m2)
     assert basis.shape[0] <= 4
     np.testing.assert_allclose(coeffs @ basis, response.aeff_m2, atol=1e-5 * response.aeff_m2.max())
+
+
+def test_exposure_is_independent_of_its_batches_and_reports_progress(few_orbits, response):
+    """Projecting the cells in 7 batches gives the one-batch maps bit for bit; the progress
+    reports every cell."""
+    import logging
+
+    from calet_aniso.io.progress import Progress
+
+    cube = livetime_cube(orbit_batches(few_orbits), 16, 2.0)
+    progress = Progress(logging.getLogger("test"), "exposure", len(cube.livetime_s), "cells")
+    batched = exposure_from_cube(cube, response, 16, progress, batches=7)
+    np.testing.assert_array_equal(batched, exposure_from_cube(cube, response, 16, batches=1))
+    assert progress.done == len(cube.livetime_s)

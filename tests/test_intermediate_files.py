@@ -12,6 +12,7 @@ import pytest
 from calet_aniso.analysis.headline import (
     COUNT_COLUMNS,
     DATA_COLUMNS,
+    PVALUE_COLUMNS,
     analyse_sample,
     headline_table,
     read_headline_table,
@@ -135,11 +136,17 @@ def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
     for row in rows:
         row["delta_toward_vela"] = 0.01
     isotropic = {
-        t: pd.DataFrame({"delta_toward_vela": [-0.02, 0.0, 0.02, 0.03]}) for t in (125.0, 250.0)
+        t: pd.DataFrame(
+            {"delta_toward_vela": [-0.02, 0.0, 0.02, 0.03]}
+            | {name: row[name].iloc[0] * np.array([0.5, 1.0, 1.5, 2.0]) for name in PVALUE_COLUMNS}
+        )
+        for t, row in zip((250.0, 125.0), rows, strict=True)
     }
     toward = headline_table(rows, bands, counts, isotropic)
     assert toward.columns[len(DATA_COLUMNS)] == "delta_toward_vela"
     assert toward["delta_toward_vela_pvalue"].tolist() == [0.6, 0.6]  # (2 + 1) / (4 + 1)
+    for name in PVALUE_COLUMNS:  # three of four isotropic skies at least as large
+        assert toward[f"{name}_pvalue"].tolist() == [0.8, 0.8]  # (3 + 1) / (4 + 1)
     assert table["mc_mean_count"].tolist() == [1250.0, 2500.0]
     assert table["expected_model_count"].tolist() == [2500.0, 1240.0]
     write_headline_table(table, tmp_path / "h.parquet", tmp_path / "h.csv", "p")
@@ -226,3 +233,25 @@ def test_sky_maps_refuse_an_average_exposure_of_other_events(response):
     stale = AverageExposure(125.0, 3, np.ones(NPIX))
     with pytest.raises(ValueError, match="average exposure above 125 GeV is of 3 events"):
         sky_maps(stale, nodes, response, np.array([200.0]), np.array([10.0]), np.array([5.0]), 0.0)
+
+
+def test_neyman_belt_round_trip_and_limits(tmp_path):
+    """A belt written and read back gives the same limits; below the belt 0, above its grid
+    the last segment extended."""
+    from calet_aniso.montecarlo.neyman_belt import NeymanBelt
+
+    belt = NeymanBelt(125.0, np.array([0.0, 1.0, 2.0]), np.array([0.5, 0.9, 1.9]), 600, 0.5)
+    belt.write(tmp_path / "belt.parquet")
+    back = NeymanBelt.read(tmp_path / "belt.parquet")
+    np.testing.assert_array_equal(back.quantile, belt.quantile)
+    assert (back.threshold_gev, back.skies_per_point, back.sigma) == (125.0, 600, 0.5)
+    limits = back.upper_limit(np.array([0.4, 0.7, 0.9, 2.9]))
+    np.testing.assert_allclose(limits, [0.0, 0.5, 1.0, 3.0])
+    assert back.contains(np.array([0.4, 0.7]), 0.0).tolist() == [False, True]
+    with pytest.raises(ValueError, match="not a Neyman belt"):
+        NeymanBelt.read(_plain_table(tmp_path / "other.parquet"))
+
+
+def _plain_table(path):
+    pd.DataFrame({"a": [1]}).to_parquet(path)
+    return path

@@ -36,3 +36,24 @@ def test_a_bug_keeps_its_traceback(tmp_path):
     with pytest.raises(ZeroDivisionError), rule_log(tmp_path / "rule.log", "test"):
         1 / 0  # noqa: B018
     assert "ZeroDivisionError" in (tmp_path / "rule.log").read_text()
+
+
+def test_progress_logs_fraction_rate_and_time_left(caplog):
+    """With a clock that advances 4 s per item and a 10 s interval: a line at items 3 and 5
+    (the last), with the fraction, rate and time left."""
+    import itertools
+    import logging
+
+    from calet_aniso.io.progress import Progress
+
+    ticks = itertools.count(0.0, 4.0)
+    logger = logging.getLogger("calet_aniso.test_progress")
+    progress = Progress(logger, "exposure", 5, "cells", interval_s=10.0, clock=lambda: next(ticks))
+    with caplog.at_level(logging.INFO, logger=logger.name):
+        for _ in range(5):
+            progress.advance(1)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines == [
+        "exposure: 3/5 cells (60 %) in 12.0 s, 0.25 cells/s, about 8 s left",
+        "exposure: 5/5 cells (100 %) in 20.0 s, 0.25 cells/s, about 0 s left",
+    ]

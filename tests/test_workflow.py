@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -201,6 +202,12 @@ def test_headline_table_and_figure(small_run):
     assert (table["mc_delta_m1s"] <= table["mc_delta_med"]).all()
     assert (table["mc_delta_med"] <= table["mc_delta_p1s"]).all()
     assert (table["mc_delta_p1s"] <= table["mc_delta_p2s"]).all()
+    # the coverage-correct limit: tighter than eq. 2.3 for an isotropic sky
+    assert (table["mc_delta_ul95_neyman_med"] < table["mc_delta_ul95_med"]).all()
+    assert table["delta_ul95_neyman"].ge(0).all()
+    for name in ("delta", "c2_over_c0", "c3_over_c0"):
+        assert table[f"{name}_pvalue"].between(0, 1, inclusive="right").all()
+    assert table["dipole_direction_error_deg"].gt(0).all()
 
 
 def test_model_fit_outputs_feed_the_monte_carlo(small_run):
@@ -282,7 +289,7 @@ def test_every_result_path_is_in_the_readme_layout():
     from calet_aniso.config.paths import MODEL_DIR, PATTERNS, PERIOD_DIR
 
     readme = (REPO / "README.md").read_text()
-    layout = readme[readme.index("### Results layout") :].split("```")[1]
+    layout = readme[readme.index("## Results layout") :].split("```")[1]
     for kind, pattern in PATTERNS.items():
         relative = pattern.replace(f"{PERIOD_DIR}/", "").replace(f"{MODEL_DIR}/", "")
         assert relative in layout, (kind, relative)
@@ -431,3 +438,112 @@ def test_fermi_ft1_ft2_period_runs_through_the_whole_pipeline(tmp_path):
         assert result("fig4_vela", loaded, ext="png").stat().st_size > 10_000
     finally:
         clean("test_fermi")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: Flags for a headless chromium as root on a machine without network (see tests/browser).
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = REPO / "test-artifacts"
+CATEGORIES = {"Data QA", "Dipole and limits", "Exposure", "Model", "Multipoles", "Sky maps"}
+
+
+def test_summary_command(small_run):
+    """`calet-aniso summary` prints every threshold and says the data are simulated; --json
+    gives the same numbers as the headline table."""
+    command = [str(Path(sys.executable).parent / "calet-aniso"), "summary", str(small_run)]
+    text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert "test_small (SIMULATED data)" in text
+    for threshold in ("20", "40", "80", "160"):
+        assert re.search(rf"^{threshold}\s+\d+", text, re.M), threshold
+    summary = json.loads(
+        subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout
+    )
+    table = pd.read_parquet(result("headline_parquet"))
+    assert [r["threshold_gev"] for r in summary["thresholds"]] == [20, 40, 80, 160]
+    np.testing.assert_allclose([r["delta"] for r in summary["thresholds"]], table["delta"])
+    assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
+    assert summary["simulated"] and summary["directions"] == ["vela"]
+    assert len(summary["figures"]) == 5 + 4  # Figures 1–4 (3 and 3b) and four sky maps
+    missing = subprocess.run(
+        [command[0], "summary", str(tmp := small_run.parent / "no_such_period")],
+        capture_output=True,
+        text=True,
+    )
+    assert missing.returncode == 1 and str(tmp) in missing.stderr
+
+
+def test_report_in_a_browser(small_run):
+    """The Snakemake report opens in Debian's chromium without script errors; the landing page
+    shows the period as SIMULATED and the headline table; every figure renders (an image with
+    a size) with a caption, every HTML page shows its table. Screenshot: test-artifacts/."""
+    report = small_run / "report.html"
+    snakemake("--configfile", str(SMALL), "--report", str(report))
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: tests/browser/install-chromium.sh installs it")
+        pytest.skip("no /usr/bin/chromium (make browser installs it; required in CI)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.goto(report.as_uri())
+        landing = page.locator("#app")
+        landing.get_by_text("SIMULATED data.").wait_for(timeout=30_000)
+        table = page.locator("table").first
+        assert table.is_visible()
+        assert table.locator("tbody tr").count() == 4  # one row per threshold
+        page.screenshot(path=str(ARTIFACTS / "report_landing.png"))
+        results = page.evaluate(
+            "Object.entries(results).map(([path, r]) => "
+            "({path, mime: r.mime_type, caption: r.caption || '', uri: r.data_uri}))"
+        )
+        assert len(results) >= 5 + 4 + 2
+        assert set(page.evaluate("Object.keys(categories)")) == CATEGORIES
+        page.get_by_role("link", name="Sky maps", exact=True).click()  # a real click
+        page.get_by_text("E ≥ 20 GeV").first.wait_for(timeout=10_000)  # its subcategories
+        for entry in results:
+            assert len(entry["caption"]) > 100, entry["path"]
+            if entry["mime"] == "image/png":
+                page.evaluate(
+                    "([uri, path]) => app.setView({content: 'img', contentPath: uri, "
+                    "resultPath: path})",
+                    [entry["uri"], entry["path"]],
+                )
+                image = page.locator("#app img[src^='data:image/png']")
+                image.wait_for(timeout=10_000)
+                width = page.wait_for_function(
+                    "() => { const i = document.querySelector(\"#app img[src^='data:image/png']\");"
+                    " return i && i.complete && i.naturalWidth; }",
+                    timeout=10_000,
+                ).json_value()
+                assert width > 500, entry["path"]
+            elif entry["mime"] == "text/html":
+                page.evaluate(
+                    "([uri, path]) => app.setView({content: 'html', contentPath: uri, "
+                    "resultPath: path})",
+                    [entry["uri"], entry["path"]],
+                )
+                frame = page.frame_locator("#app iframe")
+                assert frame.locator("table").first.is_visible(timeout=10_000), entry["path"]
+        page.evaluate(
+            "([uri, path]) => app.setView({content: 'img', contentPath: uri, resultPath: path})",
+            next([r["uri"], r["path"]] for r in results if r["path"].endswith("fig3_dipole.png")),
+        )
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(ARTIFACTS / "report_figure3.png"))
+        browser.close()
+    assert errors == []

@@ -3,9 +3,13 @@
 from snakemake.utils import validate
 
 from calet_aniso.config.checks import check_config, expand_globs
+from calet_aniso.config.coercion import coerce_config
 from calet_aniso.config.paths import model_id, path, threshold_label
 from calet_aniso.config.schema import schema_path
 
+config.update(
+    coerce_config(config, str(schema_path()))
+)  # --config 'mc={samples: 2000}'
 validate(config, str(schema_path()))
 check_config(config)
 
@@ -45,12 +49,20 @@ def raw_files(name):
     return expand_globs(f"data.{name}", config["data"][name])
 
 
+def figure_outputs():
+    """Every figure of the period (PNG; each has a PDF beside it)."""
+    return [
+        *(result(f, ext="png") for f in ("fig1_exposure", "fig2_flux_model")),
+        *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
+        *expand(result("skymap_figure", ext="png", threshold="{t}"), t=THRESHOLDS),
+    ]
+
+
 def final_outputs():
     """Everything the default target builds."""
     return [
         result("ingest_report"),
         result("headline_csv"),
-        *(result(f, ext="png") for f in ("fig1_exposure", "fig2_flux_model")),
-        *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
-        *expand(result("skymap_figure", ext="png", threshold="{t}"), t=THRESHOLDS),
+        *figure_outputs(),
+        result("summary_text"),
     ]

@@ -11,7 +11,7 @@ rule figure_exposure:
         png=report(
             result("fig1_exposure", ext="png"),
             caption="../report/fig1_exposure.rst",
-            category="Figures",
+            category="Exposure",
         ),
         pdf=result("fig1_exposure", ext="pdf"),
     log:
@@ -41,13 +41,13 @@ rule figure_dipole:
         png=report(
             result("fig3_dipole", ext="png"),
             caption="../report/fig3_dipole.rst",
-            category="Figures",
+            category="Dipole and limits",
         ),
         pdf=result("fig3_dipole", ext="pdf"),
         multipoles_png=report(
             result("fig3b_multipoles", ext="png"),
             caption="../report/fig3b_multipoles.rst",
-            category="Figures",
+            category="Multipoles",
         ),
         multipoles_pdf=result("fig3b_multipoles", ext="pdf"),
     log:
@@ -77,7 +77,7 @@ rule figure_vela:
         png=report(
             result("fig4_vela", ext="png"),
             caption="../report/fig4_vela.rst",
-            category="Figures",
+            category="Model",
         ),
         pdf=result("fig4_vela", ext="pdf"),
     log:
@@ -105,7 +105,7 @@ rule figure_flux_model:
         png=report(
             result("fig2_flux_model", ext="png"),
             caption="../report/fig2_flux_model.rst",
-            category="Figures",
+            category="Model",
         ),
         pdf=result("fig2_flux_model", ext="pdf"),
     log:

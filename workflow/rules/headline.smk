@@ -9,11 +9,13 @@ rule dipole_limits:
         samples=expand(
             result("mc_samples", threshold="{threshold}"), threshold=THRESHOLDS
         ),
+        belts=expand(result("mc_belt", threshold="{threshold}"), threshold=THRESHOLDS),
     output:
         csv=report(
             result("headline_csv"),
             caption="../report/dipole_limits.rst",
-            category="Results",
+            category="Dipole and limits",
+            labels={"table": "headline table (CSV download)"},
         ),
         parquet=result("headline_parquet"),
     log:

@@ -94,3 +94,27 @@ rule mc_summary:
         "Gathering the isotropic skies above {wildcards.threshold} GeV; their 1 and 2 sigma bands"
     script:
         "../../scripts/mc_summary.py"
+
+
+rule mc_belt:
+    input:
+        average=rules.average_exposure.output.average,
+        expected=rules.mc_expected_counts.output.table,
+    output:
+        belt=result("mc_belt"),
+    log:
+        log("mc_belt_{threshold}GeV"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    params:
+        skies_per_direction=MC["belt_skies_per_direction"],
+        seed=MC["seed"],
+        min_relative_exposure=config["analysis"]["min_relative_exposure"],
+    message:
+        "Neyman belt of the dipole amplitude above {wildcards.threshold} GeV (injected dipoles)"
+    script:
+        "../../scripts/mc_belt.py"

@@ -22,10 +22,13 @@ from calet_aniso.analysis.statistics import (
     RATIO_COLUMNS,
     UNCORRECTED,
     dipole_toward,
+    isotropic_pvalue,
     sky_statistics,
     toward_summary,
 )
 from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
+from calet_aniso.montecarlo.bands import quantile_band
+from calet_aniso.montecarlo.neyman_belt import NeymanBelt
 
 #: Columns first in the headline table: the sample and the corrected map's statistics.
 HEADLINE_COLUMNS = ["threshold_gev", "n_events", *MULTIPOLE_COLUMNS]
@@ -68,6 +71,9 @@ def write_row(row: dict[str, float], path: str | Path) -> None:
     write_parquet(pd.DataFrame([row]), path, {"threshold_gev": row["threshold_gev"]})
 
 
+#: Statistics whose isotropic p-value the headline table gives (``{name}_pvalue``).
+PVALUE_COLUMNS = ("delta", "c2_over_c0", "c3_over_c0")
+
 #: Columns of the expected-counts table joined into the headline table, and their names there.
 COUNT_COLUMNS = {
     "expected_model": "expected_model_count",
@@ -81,16 +87,40 @@ def headline_table(
     bands: Iterable[pd.DataFrame],
     counts: pd.DataFrame,
     samples: dict[float, pd.DataFrame] | None = None,
+    belts: dict[float, NeymanBelt] | None = None,
 ) -> pd.DataFrame:
     """Rows of the thresholds joined with their Monte Carlo bands and the comparison of the
     model's expected count with the observed one (``COUNT_COLUMNS``), sorted by threshold.
 
-    With the isotropic ``samples`` of each threshold, every dipole component toward a named
-    direction (``delta_toward_{name}``) gets its isotropic spread (``_sigma``), one-sided 95 %
-    limit (``_ul95``) and p-value (``_pvalue``), from ``statistics.toward_summary``.
+    With the isotropic ``samples`` of each threshold, δ, C2/C0 and C3/C0 of the corrected map
+    get their isotropic p-values (``{name}_pvalue``, ``statistics.isotropic_pvalue``), and
+    every dipole component toward a named direction (``delta_toward_{name}``) its isotropic
+    spread (``_sigma``), one-sided 95 % limit (``_ul95``) and p-value (``_pvalue``), from
+    ``statistics.toward_summary``.
+
+    With the Neyman ``belts`` of each threshold (``montecarlo.neyman_belt``), the
+    coverage-correct 95 % limit ``delta_ul95_neyman`` and, over the isotropic samples, its
+    bands ``mc_delta_ul95_neyman_{m2s,m1s,med,p1s,p2s}``.
     """
     table = pd.concat(list(rows), ignore_index=True)
     table = table[[*DATA_COLUMNS, *(c for c in table if c not in DATA_COLUMNS)]]
+    if samples is not None:
+        for name in PVALUE_COLUMNS:
+            table[f"{name}_pvalue"] = [
+                isotropic_pvalue(measured, samples[threshold][name])
+                for threshold, measured in zip(table["threshold_gev"], table[name], strict=True)
+            ]
+    if belts is not None:
+        limits, bands_of_limit = [], []
+        for threshold, measured in zip(table["threshold_gev"], table["delta"], strict=True):
+            belt = belts[threshold]
+            limits.append(float(belt.upper_limit(measured)))
+            if samples is not None:
+                isotropic = belt.upper_limit(samples[threshold]["delta"].to_numpy())
+                bands_of_limit.append(quantile_band(isotropic, "delta_ul95_neyman"))
+        table["delta_ul95_neyman"] = limits
+        for column in bands_of_limit[0] if bands_of_limit else ():
+            table[column] = [band[column] for band in bands_of_limit]
     towards = [c for c in table if c.startswith("delta_toward_")]
     for column in towards:
         summaries = [

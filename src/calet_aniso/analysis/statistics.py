@@ -158,6 +158,14 @@ def direction_vectors(directions: dict[str, dict[str, float]]) -> dict[str, np.n
     return {name: unit_vector(d["l_deg"], d["b_deg"]) for name, d in directions.items()}
 
 
+def isotropic_pvalue(measured: float, isotropic: np.ndarray) -> float:
+    """Fraction of isotropic skies whose statistic is at least the measured one, (k + 1)/(n + 1)
+    (the Monte Carlo p-value that is never 0 and is exactly uniform under the null)."""
+    values = np.asarray(isotropic, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return float((1 + np.count_nonzero(values >= measured)) / (1 + len(values)))
+
+
 def toward_summary(
     measured: float, isotropic: np.ndarray, confidence: float = CONFIDENCE
 ) -> dict[str, float]:
@@ -175,5 +183,5 @@ def toward_summary(
     return {
         "sigma": float(np.std(values, ddof=1)),
         "ul95": float(measured + (upper - median)),
-        "pvalue": float((1 + np.count_nonzero(values >= measured)) / (1 + len(values))),
+        "pvalue": isotropic_pvalue(measured, values),
     }

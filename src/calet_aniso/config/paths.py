@@ -42,6 +42,7 @@ PATTERNS = {
     "mc_shard": f"{PERIOD_DIR}/montecarlo/{{threshold}}GeV/shard_{{shard}}.parquet",
     "mc_samples": f"{PERIOD_DIR}/montecarlo/mc_samples_{{threshold}}GeV.parquet",
     "mc_bands": f"{PERIOD_DIR}/montecarlo/mc_summary_{{threshold}}GeV.parquet",
+    "mc_belt": f"{PERIOD_DIR}/montecarlo/neyman_belt_{{threshold}}GeV.parquet",
     # comparison model: fits shared by periods, Vela prediction per period (its thresholds)
     "fit_summary": f"{MODEL_DIR}/flux_fit_{{variant}}.json",
     "fit_parameters": f"{MODEL_DIR}/flux_fit_{{variant}}_parameters.parquet",
@@ -58,6 +59,13 @@ PATTERNS = {
     "fig4_vela": f"{PERIOD_DIR}/figures/fig4_vela.{{ext}}",
     # sky maps and angular power spectrum per threshold (each also as .pdf)
     "skymap_figure": f"{PERIOD_DIR}/figures/skymap_{{threshold}}GeV.{{ext}}",
+    # what a physicist reads: the summary, and the pages of the Snakemake report
+    "summary_text": f"{PERIOD_DIR}/summary.txt",
+    "summary_json": f"{PERIOD_DIR}/summary.json",
+    "summary_rst": f"{PERIOD_DIR}/report/summary.rst",
+    "headline_html": f"{PERIOD_DIR}/report/dipole_limits.html",
+    "ingest_html": f"{PERIOD_DIR}/report/ingest_report.html",
+    "report": f"{PERIOD_DIR}/report.html",
     # logs and benchmarks of the rules
     "log": f"{PERIOD_DIR}/logs/{{job}}.log",
     "benchmark": f"{PERIOD_DIR}/benchmarks/{{job}}.tsv",

@@ -16,6 +16,7 @@ import yaml
 from snakemake.utils import validate
 
 from calet_aniso.config.checks import check_config
+from calet_aniso.config.coercion import coerce_config
 
 
 def schema_path() -> Path:
@@ -39,7 +40,7 @@ def load_config(*files: str | Path, overrides: dict | None = None, check: bool =
     config: dict = {}
     for file in files:
         config = _merge(config, yaml.safe_load(Path(file).read_text()) or {})
-    config = _merge(config, overrides or {})
+    config = coerce_config(_merge(config, overrides or {}), str(schema_path()))
     validate(config, str(schema_path()), set_default=True)
     if check:
         check_config(config)

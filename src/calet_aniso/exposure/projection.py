@@ -25,6 +25,7 @@ response) is :func:`brute_force_exposure`, used by tests and the benchmark.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ import pandas as pd
 from calet_aniso.exposure.livetime_cube import LivetimeCube, galactic_axes
 from calet_aniso.exposure.lowrank import low_rank
 from calet_aniso.instrument.response import Response
+from calet_aniso.io.progress import Progress
 
 #: Fixed number of accumulation chunks (independent of the thread count, for reproducibility).
 N_CHUNKS = 8
@@ -104,15 +106,17 @@ def _project(
     grid,
     half,
     cos_max,
-    n_chunks,
+    acc,
+    offset,
 ):
-    n_comp, size, _ = grid.shape
+    n_chunks, n_comp, _ = acc.shape
+    size = grid.shape[1]
     step = 2.0 * half / (size - 1)
     theta_max = np.arccos(cos_max)
     n_cells = boresight.shape[0]
-    acc = np.zeros((n_chunks, n_comp, pix_vec.shape[0]))
     for chunk in numba.prange(n_chunks):
-        for c in range(chunk, n_cells, n_chunks):
+        # cell c of this batch is cell c + offset of the cube: chunk (c + offset) mod n_chunks
+        for c in range((chunk - offset) % n_chunks, n_cells, n_chunks):
             zx, zy, zz = boresight[c, 0], boresight[c, 1], boresight[c, 2]
             xx, xy, xz = x_axis[c, 0], x_axis[c, 1], x_axis[c, 2]
             yx, yy, yz = zy * xz - zz * xy, zz * xx - zx * xz, zx * xy - zy * xx
@@ -145,10 +149,6 @@ def _project(
                             + w01 * grid[r, i, j + 1]
                             + w11 * grid[r, i + 1, j + 1]
                         )
-    out = np.zeros((n_comp, pix_vec.shape[0]))
-    for chunk in range(n_chunks):
-        out += acc[chunk]
-    return out
 
 
 def ring_tables(nside: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -158,24 +158,48 @@ def ring_tables(nside: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return start.astype(np.int64), length.astype(np.int64), np.arccos(cos_theta)
 
 
-def exposure_from_cube(cube: LivetimeCube, response: Response, nside: int) -> np.ndarray:
-    """Exposure maps (n_nodes, npix) in m² s, Galactic, RING, at the response's nodes."""
+def exposure_from_cube(
+    cube: LivetimeCube,
+    response: Response,
+    nside: int,
+    progress: Progress | None = None,
+    batches: int = 20,
+) -> np.ndarray:
+    """Exposure maps (n_nodes, npix) in m² s, Galactic, RING, at the response's nodes.
+
+    The cells are projected in ``batches`` consecutive batches (reported to ``progress`` in
+    cells); each cell goes to the same accumulation chunk whatever the batching, so the
+    result does not depend on it (bit for bit).
+    """
     lambert = lambert_response(response)
+    grid = np.ascontiguousarray(lambert.values)
     pix_vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
     start, length, theta = ring_tables(nside)
-    components = _project(
-        np.ascontiguousarray(cube.boresight),
-        np.ascontiguousarray(cube.x_axis),
-        np.ascontiguousarray(cube.livetime_s),
-        pix_vec,
-        start,
-        length,
-        theta,
-        np.ascontiguousarray(lambert.values),
-        lambert.half_width,
-        lambert.cos_theta_max,
-        N_CHUNKS,
-    )
+    acc = np.zeros((N_CHUNKS, grid.shape[0], pix_vec.shape[0]))
+    boresight = np.ascontiguousarray(cube.boresight)
+    x_axis = np.ascontiguousarray(cube.x_axis)
+    live = np.ascontiguousarray(cube.livetime_s)
+    edges = np.linspace(0, len(live), max(1, batches) + 1).astype(np.int64)
+    for first, last in itertools.pairwise(edges):
+        _project(
+            boresight[first:last],
+            x_axis[first:last],
+            live[first:last],
+            pix_vec,
+            start,
+            length,
+            theta,
+            grid,
+            lambert.half_width,
+            lambert.cos_theta_max,
+            acc,
+            first,
+        )
+        if progress is not None:
+            progress.advance(int(last - first))
+    components = np.zeros(acc.shape[1:])
+    for chunk in range(N_CHUNKS):  # fixed order: reproducible sums
+        components += acc[chunk]
     return np.clip(lambert.node_coeffs @ components, 0.0, None)
 
 

@@ -50,6 +50,24 @@ def dipole_figure(
     bottom.plot(
         x, table["delta_ul95"], "kv", ms=8, label="95 % CL limit on δ, eq. 2.3 (this analysis)"
     )
+    if "delta_ul95_neyman" in table:  # coverage-correct limit, with its isotropic median
+        bottom.plot(
+            x,
+            table["delta_ul95_neyman"],
+            "s",
+            color="k",
+            mfc="white",
+            ms=6,
+            label="95 % CL limit on δ, Neyman belt (exact coverage)",
+        )
+        bottom.plot(
+            x,
+            table["mc_delta_ul95_neyman_med"],
+            color="0.3",
+            lw=1,
+            ls=":",
+            label="isotropic MC: median Neyman limit",
+        )
     vela_component_limits(bottom, table)
     fermi_label = "Fermi-LAT 7 yr, 95 % CL per differential bin (digitized)"
     bin_bars(bottom, fermi, "delta_ul_95", fermi_label, color="tab:red", lw=2)

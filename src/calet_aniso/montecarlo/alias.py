@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numba
 import numpy as np
 
@@ -11,19 +13,43 @@ from calet_aniso.montecarlo.random_streams import next_u64
 def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Vose alias table: pick j uniformly, keep it with probability prob[j], else alias[j]."""
     weights = np.asarray(weights, dtype=np.float64)
-    n = len(weights)
-    scaled = weights * (n / weights.sum())
+    return _vose(weights * (len(weights) / weights.sum()))
+
+
+@numba.njit(cache=True)
+def _vose(scaled):
+    """Vose's construction on weights scaled to mean 1 (a copy is modified): stacks of the
+    small and large entries in index order; each step pops the last of both and pushes the
+    large one back on the stack it now belongs to."""
+    scaled = scaled.copy()
+    n = scaled.shape[0]
     prob = np.ones(n)
-    alias = np.arange(n, dtype=np.int32)
-    small = [i for i in range(n) if scaled[i] < 1.0]
-    large = [i for i in range(n) if scaled[i] >= 1.0]
-    while small and large:
-        s = small.pop()
-        big = large.pop()
+    alias = np.arange(n).astype(np.int32)
+    small = np.empty(n, dtype=np.int64)
+    large = np.empty(n, dtype=np.int64)
+    n_small = 0
+    n_large = 0
+    for i in range(n):
+        if scaled[i] < 1.0:
+            small[n_small] = i
+            n_small += 1
+        else:
+            large[n_large] = i
+            n_large += 1
+    while n_small > 0 and n_large > 0:
+        n_small -= 1
+        s = small[n_small]
+        n_large -= 1
+        big = large[n_large]
         prob[s] = scaled[s]
         alias[s] = big
         scaled[big] = scaled[big] + scaled[s] - 1.0
-        (small if scaled[big] < 1.0 else large).append(big)
+        if scaled[big] < 1.0:
+            small[n_small] = big
+            n_small += 1
+        else:
+            large[n_large] = big
+            n_large += 1
     return prob, alias
 
 
@@ -37,11 +63,39 @@ def packed_alias_table(weights: np.ndarray) -> np.ndarray:
     The keep probability is quantised to 2⁻³² (threshold in 0 .. 2³²), a relative error
     below 1e-9 on the probabilities.
     """
-    prob, alias = alias_table(weights)
-    if len(prob) >= 1 << ALIAS_BITS:
+    if len(weights) >= 1 << ALIAS_BITS:
         raise ValueError("table too large for the packed alias format")
-    threshold = np.minimum(np.round(prob * TWO32), TWO32).astype(np.uint64)
+    prob, alias = alias_table(weights)
+    return _pack(prob, alias)
+
+
+@numba.njit(cache=True)
+def _pack(prob, alias):
+    threshold = np.minimum(np.rint(prob * TWO32), TWO32).astype(np.uint64)
     return (threshold << np.uint64(ALIAS_BITS)) | alias.astype(np.uint64)
+
+
+def packed_ring_tables(rate: np.ndarray, ring_start: np.ndarray) -> np.ndarray:
+    """:func:`packed_alias_table` of every HEALPix ring of ``rate`` (rings from
+    ``ring_start``, then N_pix), stored at each ring's own pixel range; zeros for a ring with
+    no rate. The same tables as ring by ring (each ring's sum is numpy's, as there), in one
+    compiled pass."""
+    rate = np.asarray(rate, dtype=np.float64)
+    sums = np.array([rate[lo:hi].sum() for lo, hi in itertools.pairwise(ring_start)])
+    if np.diff(ring_start).max() >= 1 << ALIAS_BITS:
+        raise ValueError("ring too large for the packed alias format")
+    return _pack_rings(rate, ring_start, sums)
+
+
+@numba.njit(cache=True)
+def _pack_rings(rate, ring_start, sums):
+    packed = np.zeros(rate.shape[0], dtype=np.uint64)
+    for ring in range(ring_start.shape[0] - 1):
+        lo, hi = ring_start[ring], ring_start[ring + 1]
+        if sums[ring] > 0:
+            prob, alias = _vose(rate[lo:hi] * ((hi - lo) / sums[ring]))
+            packed[lo:hi] = _pack(prob, alias)
+    return packed
 
 
 @numba.njit(inline="always")

@@ -20,6 +20,14 @@ PERCENTILES = {"m2s": 2.275, "m1s": 15.87, "med": 50.0, "p1s": 84.13, "p2s": 97.
 STATISTICS = ("delta", "delta_ul95", "c2_over_c0", "c3_over_c0")
 
 
+def quantile_band(values: np.ndarray, name: str) -> dict[str, float]:
+    """``mc_{name}_{label}``: the median and 1σ / 2σ percentiles of the finite ``values``."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    quantiles = np.percentile(values, list(PERCENTILES.values())) if len(values) else [np.nan] * 5
+    return {f"mc_{name}_{label}": float(q) for label, q in zip(PERCENTILES, quantiles, strict=True)}
+
+
 def summarise(samples: pd.DataFrame) -> dict[str, float]:
     """Quantile bands of every statistic, corrected and uncorrected, over the samples."""
     row: dict[str, float] = {
@@ -28,13 +36,7 @@ def summarise(samples: pd.DataFrame) -> dict[str, float]:
     }
     for suffix in ("", UNCORRECTED):
         for name in STATISTICS:
-            values = samples[f"{name}{suffix}"].to_numpy()
-            values = values[np.isfinite(values)]
-            quantiles = (
-                np.percentile(values, list(PERCENTILES.values())) if len(values) else [np.nan] * 5
-            )
-            for label, q in zip(PERCENTILES, quantiles, strict=True):
-                row[f"mc_{name}{suffix}_{label}"] = float(q)
+            row.update(quantile_band(samples[f"{name}{suffix}"].to_numpy(), f"{name}{suffix}"))
     return row
 
 

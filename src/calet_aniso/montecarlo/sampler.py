@@ -24,7 +24,7 @@ do not depend on how samples are split into shards, on the executor or on the th
 
 from __future__ import annotations
 
-import itertools
+import functools
 from dataclasses import dataclass
 
 import healpy as hp
@@ -42,7 +42,8 @@ from calet_aniso.analysis.statistics import (
     reference_exposure,
     sky_statistics,
 )
-from calet_aniso.montecarlo.alias import draw_in_ring, packed_alias_table
+from calet_aniso.io.progress import Progress
+from calet_aniso.montecarlo.alias import draw_in_ring, packed_ring_tables
 from calet_aniso.montecarlo.random_streams import new_stream, poisson, sample_key
 
 
@@ -72,11 +73,20 @@ class IsotropicSky:
 
     @classmethod
     def from_exposure(
-        cls, average_exposure: np.ndarray, mean_count: float, min_relative_exposure: float
+        cls,
+        average_exposure: np.ndarray,
+        mean_count: float,
+        min_relative_exposure: float,
+        dipole: np.ndarray | None = None,
     ) -> IsotropicSky:
         """Build from a sample's average exposure map (m² s, RING) and its expected count on
         the whole sky. The mask and the event weights are the data's
-        (``analysis.statistics``); the count is scaled to the exposure kept."""
+        (``analysis.statistics``); the count is scaled to the exposure kept.
+
+        ``dipole`` (a vector δ n̂ in the map's frame, |δ| ≤ 1) injects a dipole: expected
+        counts λ_p = N̄ Ā(p) (1 + δ n̂·p̂) / Σ Ā, the same mean flux; the event weights stay
+        the isotropic ones, as in the data (a sky with a dipole, analysed like the data).
+        """
         full = np.asarray(average_exposure, dtype=np.float64)
         if not np.isfinite(mean_count) or mean_count < 0 or not np.all(np.isfinite(full)):
             raise ValueError(
@@ -85,30 +95,56 @@ class IsotropicSky:
             )
         kept = exposure_mask(full, min_relative_exposure)
         exposure = np.where(kept, full, 0.0)
-        mean_count = mean_count * exposure.sum() / full.sum()
         npix = len(exposure)
-        nside = hp.npix2nside(npix)
-        start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
-        ring_start = np.append(start, npix).astype(np.int64)
-        ring_total = np.add.reduceat(exposure, start)
-        ring_alias = np.zeros(npix, dtype=np.uint64)
-        for ring, (lo, hi) in enumerate(itertools.pairwise(ring_start)):
-            if ring_total[ring] > 0:
-                ring_alias[lo:hi] = packed_alias_table(exposure[lo:hi])
+        geometry = _geometry(hp.npix2nside(npix))
+        rate = exposure
+        if dipole is not None:
+            if np.linalg.norm(dipole) > 1:
+                raise ValueError(f"a dipole amplitude above 1 gives negative rates: {dipole}")
+            rate = exposure * (1.0 + geometry.vectors @ np.asarray(dipole, dtype=np.float64))
+        mean_count = mean_count * rate.sum() / full.sum()
+        ring_start = geometry.ring_start
+        start = ring_start[:-1]
+        ring_total = np.add.reduceat(rate, start)
+        ring_alias = packed_ring_tables(rate, ring_start)
         drawn = exposure > 0
         weight = np.zeros(npix)
         weight[drawn] = event_weights(reference_exposure(full, kept), exposure[drawn])
-        _, phi = hp.pix2ang(nside, np.arange(npix))
-        table = np.stack([np.cos(phi), np.sin(phi), weight], axis=1)
+        table = np.stack([geometry.cos_phi, geometry.sin_phi, weight], axis=1)
         return cls(
             float(mean_count),
-            mean_count * ring_total / exposure.sum(),
+            mean_count * ring_total / rate.sum(),
             ring_start,
             ring_alias,
             table,
-            ring_factors(nside),
+            geometry.ring_factors,
             4.0 * np.pi / npix,
         )
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """What a sky needs of its HEALPix grid, computed once per Nside."""
+
+    ring_start: np.ndarray
+    cos_phi: np.ndarray
+    sin_phi: np.ndarray
+    vectors: np.ndarray
+    ring_factors: np.ndarray
+
+
+@functools.cache
+def _geometry(nside: int) -> _Geometry:
+    npix = hp.nside2npix(nside)
+    start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
+    _, phi = hp.pix2ang(nside, np.arange(npix))
+    return _Geometry(
+        np.append(start, npix).astype(np.int64),
+        np.cos(phi),
+        np.sin(phi),
+        np.stack(hp.pix2vec(nside, np.arange(npix)), axis=-1),
+        ring_factors(nside),
+    )
 
 
 def ring_factors(nside: int) -> np.ndarray:
@@ -283,6 +319,29 @@ def run_samples(
         columns.update(sky_statistics(alm[:, which], suffix))
     columns.update(dipole_toward(alm[:, 0], directions or {}))
     return columns
+
+
+def run_samples_in_blocks(
+    sky: IsotropicSky,
+    seed: int,
+    threshold_index: int,
+    first: int,
+    count: int,
+    directions: dict[str, np.ndarray] | None = None,
+    block: int = 1000,
+    progress: Progress | None = None,
+) -> dict[str, np.ndarray]:
+    """:func:`run_samples` in blocks of ``block`` samples, reported to ``progress``; the same
+    columns bit for bit (each sample's stream is keyed by its index, not by its block)."""
+    parts = []
+    for start in range(first, first + count, block):
+        size = min(block, first + count - start)
+        parts.append(run_samples(sky, seed, threshold_index, start, size, directions))
+        if progress is not None:
+            progress.advance(size)
+    if not parts:
+        return run_samples(sky, seed, threshold_index, first, 0, directions)
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
 
 
 def shard_range(n_samples: int, n_shards: int, shard: int) -> tuple[int, int]:

@@ -1,0 +1,36 @@
+"""Rule mc_belt: the Neyman belt of the dipole amplitude of one threshold."""
+
+import numba
+
+from calet_aniso.exposure.average import AverageExposure
+from calet_aniso.io.progress import Progress
+from calet_aniso.io.rule_log import rule_log
+from calet_aniso.montecarlo.expected_counts import mean_count
+from calet_aniso.montecarlo.neyman_belt import (
+    BELT_DIRECTIONS,
+    belt_grid,
+    build_belt,
+    isotropic_sigma,
+)
+from calet_aniso.montecarlo.random_streams import threshold_key
+
+with rule_log(snakemake.log[0], "mc_belt") as log:
+    numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
+    params = snakemake.params
+    average = AverageExposure.read(snakemake.input.average)
+    threshold = average.threshold_gev
+    count = mean_count(snakemake.input.expected, threshold)
+    sigma = isotropic_sigma(average.exposure_m2s, count, params.min_relative_exposure)
+    skies = len(belt_grid(sigma)) * len(BELT_DIRECTIONS) * params.skies_per_direction
+    belt = build_belt(
+        average.exposure_m2s,
+        count,
+        params.min_relative_exposure,
+        params.seed,
+        threshold_key(threshold),
+        params.skies_per_direction,
+        threshold_gev=threshold,
+        progress=Progress(log, f"Neyman belt {threshold:g} GeV", skies, "skies"),
+    )
+    belt.write(snakemake.output.belt)
+    log.info("threshold %g GeV: sigma %.4g, belt %s", threshold, belt.sigma, belt.quantile)

@@ -1,0 +1,52 @@
+"""Command-line config values get the schema's types before validation."""
+
+import pytest
+
+from calet_aniso.config.coercion import coerce_types
+from calet_aniso.config.schema import default_config, load_config
+
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "period": {"type": "string"},
+        "mc": {
+            "type": "object",
+            "properties": {
+                "samples": {"type": "integer"},
+                "tolerance": {"type": "number"},
+                "on": {"type": "boolean"},
+            },
+        },
+        "thresholds": {"type": "array", "items": {"type": "number"}},
+        "named": {"type": "object", "additionalProperties": {"type": "number"}},
+    },
+}
+
+
+def test_strings_from_the_command_line_become_the_schema_types():
+    given = {
+        "period": 2015,
+        "mc": {"samples": "2000", "tolerance": "2.5", "on": "true"},
+        "thresholds": ["125", "250.5"],
+        "named": {"vela": "263.55"},
+    }
+    assert coerce_types(given, SCHEMA) == {
+        "period": "2015",
+        "mc": {"samples": 2000, "tolerance": 2.5, "on": True},
+        "thresholds": [125, 250.5],
+        "named": {"vela": 263.55},
+    }
+
+
+def test_values_of_the_wrong_kind_are_left_for_validation():
+    assert coerce_types({"mc": {"samples": "two"}}, SCHEMA) == {"mc": {"samples": "two"}}
+    assert coerce_types({"mc": {"samples": "2.5"}}, SCHEMA) == {"mc": {"samples": "2.5"}}
+    assert coerce_types({"mc": {"samples": "[1"}}, SCHEMA) == {"mc": {"samples": "[1"}}
+
+
+def test_load_config_accepts_a_nested_override_given_as_text():
+    assert default_config(mc={"samples": "2000"})["mc"]["samples"] == 2000
+    with pytest.raises(Exception, match="two"):
+        load_config(
+            overrides={"period": "p", "data": {"source": "simulation"}, "mc": {"samples": "two"}}
+        )
