@@ -472,7 +472,7 @@ def test_summary_command(small_run):
     np.testing.assert_allclose([r["delta"] for r in summary["thresholds"]], table["delta"])
     assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
     assert summary["simulated"] and summary["directions"] == ["vela"]
-    assert len(summary["figures"]) == 5 + 4  # Figures 1–4 (3 and 3b) and four sky maps
+    assert len(summary["figures"]) == 5 + 4 + 1  # Figures 1–4 (3, 3b), 4 sky maps, forecast
     missing = subprocess.run(
         [command[0], "summary", str(tmp := small_run.parent / "no_such_period")],
         capture_output=True,

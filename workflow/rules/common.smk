@@ -55,6 +55,7 @@ def figure_outputs():
         *(result(f, ext="png") for f in ("fig1_exposure", "fig2_flux_model")),
         *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
         *expand(result("skymap_figure", ext="png", threshold="{t}"), t=THRESHOLDS),
+        result("forecast_figure", ext="png"),
     ]
 
 

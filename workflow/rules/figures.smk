@@ -152,3 +152,32 @@ rule figure_skymap:
         "Sky maps and angular power spectrum above {wildcards.threshold} GeV"
     script:
         "../../scripts/figure_skymap.py"
+
+
+rule sensitivity_forecast:
+    input:
+        table=rules.dipole_limits.output.parquet,
+        vela=rules.vela_anisotropy.output.above,
+        ingest_report=rules.ingest.output.report,
+    output:
+        table=result("forecast"),
+        png=report(
+            result("forecast_figure", ext="png"),
+            caption="../report/sensitivity.rst",
+            category="Dipole and limits",
+        ),
+        pdf=result("forecast_figure", ext="pdf"),
+    log:
+        log("sensitivity_forecast"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        period=PERIOD_LABEL,
+    message:
+        "Sensitivity forecast: median limits for longer observations against the Vela SNR"
+    script:
+        "../../scripts/sensitivity_forecast.py"

@@ -27,8 +27,8 @@ from calet_aniso.analysis.statistics import (
     toward_summary,
 )
 from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
-from calet_aniso.montecarlo.bands import quantile_band
-from calet_aniso.montecarlo.neyman_belt import NeymanBelt
+from calet_aniso.montecarlo.bands import PERCENTILES, quantile_band
+from calet_aniso.montecarlo.neyman_belt import NeymanBelt, gaussian_amplitude_quantiles
 
 #: Columns first in the headline table: the sample and the corrected map's statistics.
 HEADLINE_COLUMNS = ["threshold_gev", "n_events", *MULTIPOLE_COLUMNS]
@@ -100,7 +100,9 @@ def headline_table(
 
     With the Neyman ``belts`` of each threshold (``montecarlo.neyman_belt``), the
     coverage-correct 95 % limit ``delta_ul95_neyman`` and, over the isotropic samples, its
-    bands ``mc_delta_ul95_neyman_{m2s,m1s,med,p1s,p2s}``.
+    bands ``mc_delta_ul95_neyman_{m2s,m1s,med,p1s,p2s}``, and the analytic cross-check of δ̂'s
+    isotropic distribution: ``analytic_delta_{m2s,med,p2s}`` from the Gaussian limit with the
+    Poisson covariance of the weighted a_1m (``neyman_belt.gaussian_amplitude_quantiles``).
     """
     table = pd.concat(list(rows), ignore_index=True)
     table = table[[*DATA_COLUMNS, *(c for c in table if c not in DATA_COLUMNS)]]
@@ -121,6 +123,15 @@ def headline_table(
         table["delta_ul95_neyman"] = limits
         for column in bands_of_limit[0] if bands_of_limit else ():
             table[column] = [band[column] for band in bands_of_limit]
+        labels = ("m2s", "med", "p2s")
+        analytic = [
+            gaussian_amplitude_quantiles(belts[t].covariance, [PERCENTILES[q] for q in labels])
+            if belts[t].covariance is not None
+            else [np.nan] * 3
+            for t in table["threshold_gev"]
+        ]
+        for i, label in enumerate(labels):
+            table[f"analytic_delta_{label}"] = [float(a[i]) for a in analytic]
     towards = [c for c in table if c.startswith("delta_toward_")]
     for column in towards:
         summaries = [

@@ -59,6 +59,9 @@ PATTERNS = {
     "fig4_vela": f"{PERIOD_DIR}/figures/fig4_vela.{{ext}}",
     # sky maps and angular power spectrum per threshold (each also as .pdf)
     "skymap_figure": f"{PERIOD_DIR}/figures/skymap_{{threshold}}GeV.{{ext}}",
+    # sensitivity forecast (median expected limits for longer observations)
+    "forecast": f"{PERIOD_DIR}/forecast/sensitivity.parquet",
+    "forecast_figure": f"{PERIOD_DIR}/figures/sensitivity.{{ext}}",
     # what a physicist reads: the summary, and the pages of the Snakemake report
     "summary_text": f"{PERIOD_DIR}/summary.txt",
     "summary_json": f"{PERIOD_DIR}/summary.json",

@@ -64,16 +64,35 @@ BELT_DIRECTIONS = icosahedron_vertices()
 GRID_SIGMAS = np.array([0, 0.5, 1, 1.25, 1.5, 1.75, 2, 2.5, 3, 3.5, 4, 5, 6, 8, 10, 12.0])
 
 
-def isotropic_sigma(average_exposure: np.ndarray, mean_count: float, min_relative: float):
-    """σ of one component of d⃗ for an isotropic sky (Gaussian limit): √(trace Σ / 3) with
-    Σ the analytic covariance (``analysis.dipole_covariance``) at the expected counts."""
+def isotropic_covariance(
+    average_exposure: np.ndarray, mean_count: float, min_relative: float
+) -> np.ndarray:
+    """Covariance (3, 3) of d⃗ for an isotropic sky in the Gaussian limit: the analytic
+    Poisson covariance (``analysis.dipole_covariance``) at the sampler's expected counts."""
     exposure = np.asarray(average_exposure, dtype=np.float64)
     kept = exposure_mask(exposure, min_relative)
     rate = mean_count * np.where(kept, exposure, 0.0) / exposure.sum()  # as the sampler
     weights = np.zeros_like(exposure)
     weights[kept] = event_weights(reference_of(exposure, kept), exposure[kept])
     _, covariance = dipole_with_covariance(rate * weights, rate * weights**2)
+    return covariance
+
+
+def isotropic_sigma(average_exposure: np.ndarray, mean_count: float, min_relative: float):
+    """σ of one component of d⃗ for an isotropic sky (Gaussian limit): √(trace Σ / 3)."""
+    covariance = isotropic_covariance(average_exposure, mean_count, min_relative)
     return float(np.sqrt(np.trace(covariance) / 3.0))
+
+
+def gaussian_amplitude_quantiles(
+    covariance: np.ndarray, percentiles: list[float], draws: int = 2_000_000
+) -> np.ndarray:
+    """Percentiles of |d⃗| for d⃗ ~ N(0, Σ): the analytic (Gaussian-limit) null distribution of
+    δ̂, by a fixed-seed draw of ``draws`` Gaussian vectors (quantile error ≈ 0.1 %)."""
+    rng = np.random.default_rng(0)
+    factor = np.linalg.cholesky(np.asarray(covariance, dtype=np.float64))
+    amplitudes = np.linalg.norm(rng.standard_normal((draws, 3)) @ factor.T, axis=1)
+    return np.percentile(amplitudes, percentiles)
 
 
 def belt_grid(sigma: float) -> np.ndarray:
@@ -91,6 +110,7 @@ class NeymanBelt:
     quantile: np.ndarray
     skies_per_point: int
     sigma: float
+    covariance: np.ndarray | None = None
 
     def upper_limit(self, measured: np.ndarray) -> np.ndarray:
         """δ_UL for measured δ̂ (module docstring): 0 below the belt; above its grid the last
@@ -121,6 +141,9 @@ class NeymanBelt:
                 "skies_per_point": self.skies_per_point,
                 "sigma": self.sigma,
                 "confidence": CONFIDENCE,
+                "isotropic_covariance": (
+                    None if self.covariance is None else np.asarray(self.covariance).tolist()
+                ),
             },
         )
 
@@ -137,6 +160,9 @@ class NeymanBelt:
             frame["delta_hat_q05"].to_numpy(),
             int(meta["skies_per_point"]),
             float(meta["sigma"]),
+            None
+            if meta.get("isotropic_covariance") is None
+            else np.array(meta["isotropic_covariance"]),
         )
 
 
@@ -153,7 +179,8 @@ def build_belt(
 ) -> NeymanBelt:
     """The belt of a threshold (module docstring): for each true δ of ``grid`` (default
     :func:`belt_grid`), ``skies_per_direction`` skies toward each of ``BELT_DIRECTIONS``."""
-    sigma = isotropic_sigma(average_exposure, mean_count, min_relative)
+    covariance = isotropic_covariance(average_exposure, mean_count, min_relative)
+    sigma = float(np.sqrt(np.trace(covariance) / 3.0))
     grid = belt_grid(sigma) if grid is None else np.asarray(grid, dtype=np.float64)
     per_point = skies_per_direction * len(BELT_DIRECTIONS)
     quantiles = np.empty(len(grid))
@@ -170,7 +197,7 @@ def build_belt(
             if progress is not None:
                 progress.advance(skies_per_direction)
         quantiles[k] = np.quantile(np.concatenate(values), 1.0 - CONFIDENCE)
-    return NeymanBelt(float(threshold_gev), grid, quantiles, per_point, sigma)
+    return NeymanBelt(float(threshold_gev), grid, quantiles, per_point, sigma, covariance)
 
 
 def closed_form_limit(measured: float, sigma: float, confidence: float = CONFIDENCE) -> float:
