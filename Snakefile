@@ -22,6 +22,7 @@ include: "workflow/rules/comparison_model.smk"
 include: "workflow/rules/montecarlo.smk"
 include: "workflow/rules/headline.smk"
 include: "workflow/rules/figures.smk"
+include: "workflow/rules/validation.smk"
 include: "workflow/rules/summary.smk"
 
 

@@ -113,3 +113,19 @@ def test_exposure_is_independent_of_its_batches_and_reports_progress(few_orbits,
     batched = exposure_from_cube(cube, response, 16, progress, batches=7)
     np.testing.assert_array_equal(batched, exposure_from_cube(cube, response, 16, batches=1))
     assert progress.done == len(cube.livetime_s)
+
+
+def test_exposure_is_independent_of_the_thread_count(few_orbits, response):
+    """One numba thread or two: the same maps bit for bit (fixed accumulation chunks)."""
+    import numba
+
+    cube = livetime_cube(orbit_batches(few_orbits), 16, 2.0)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = exposure_from_cube(cube, response, 16)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = exposure_from_cube(cube, response, 16)
+    finally:
+        numba.set_num_threads(threads)
+    np.testing.assert_array_equal(one, two)

@@ -196,3 +196,20 @@ def test_ring_tables_in_one_pass_equal_ring_by_ring_tables(rng):
         if exposure[lo:hi].sum() > 0:
             expected[lo:hi] = packed_alias_table(exposure[lo:hi])
     np.testing.assert_array_equal(packed_ring_tables(exposure, ring_start), expected)
+
+
+def test_samples_are_independent_of_the_thread_count():
+    """One numba thread or two: the same samples bit for bit (a stream per sample)."""
+    import numba
+
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(8), 500.0, 0.0)
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = run_samples(sky, 3, 1, 0, 40)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = run_samples(sky, 3, 1, 0, 40)
+    finally:
+        numba.set_num_threads(threads)
+    for name, values in one.items():
+        np.testing.assert_array_equal(two[name], values, err_msg=name)

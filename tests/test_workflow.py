@@ -234,7 +234,7 @@ def test_model_fit_outputs_feed_the_monte_carlo(small_run):
 
 
 def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):
-    """Gathered samples are bit-identical for 3 shards (the config) and 1 shard run as separate
+    """Gathered samples are bit-identical for 2 shards (the config) and 1 shard run as separate
     Snakemake jobs (1, 3 and 7 shards in one process: tests/test_montecarlo.py)."""
     gathered = [result("mc_samples", threshold=t) for t in ("20", "40", "80", "160")]
     reference = {p.name: sha256(p) for p in gathered}
@@ -262,7 +262,9 @@ def output_hashes(run_dir):
 def test_rerun_gives_identical_bytes(small_run, tmp_path):
     model_dir = result("fit_summary", variant="vela").parent
     first = {**output_hashes(small_run), **output_hashes(model_dir)}
-    snakemake("--configfile", str(SMALL), "--forceall", "--cores", "1")
+    snakemake(
+        "--configfile", str(SMALL), "--forceall"
+    )  # thread counts: test_exposure, test_montecarlo
     assert {**output_hashes(small_run), **output_hashes(model_dir)} == first
 
 
@@ -334,6 +336,8 @@ def write_user_period(tmp_path: Path, small_observation, *, break_events: bool =
         "ingest": {"min_energy_gev": 30},
         "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16},
         "figures": {"exposure_thresholds_gev": [30, 120]},
+        # a full run, with a Monte Carlo small enough for the test suite
+        "mc": {"samples": 200, "shards": 1, "belt_skies_per_direction": 10, "injection_skies": 10},
     }
     path = tmp_path / f"{period}.yaml"
     path.write_text(yaml.safe_dump(cfg))
@@ -419,7 +423,13 @@ def test_fermi_ft1_ft2_period_runs_through_the_whole_pipeline(tmp_path):
         "figures": {"exposure_thresholds_gev": [20, 40]},
         # Another instrument's events with the CALET-like response: the model's count cannot
         # describe them, so the user takes the observed count (the default would stop the run).
-        "mc": {"samples": 200, "shards": 1, "expected_counts": "observed"},
+        "mc": {
+            "samples": 200,
+            "shards": 1,
+            "expected_counts": "observed",
+            "belt_skies_per_direction": 10,
+            "injection_skies": 10,
+        },
     }
     path = tmp_path / "fermi.yaml"
     path.write_text(yaml.safe_dump(config))
@@ -453,7 +463,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = REPO / "test-artifacts"
-CATEGORIES = {"Data QA", "Dipole and limits", "Exposure", "Model", "Multipoles", "Sky maps"}
+CATEGORIES = {
+    "Data QA",
+    "Dipole and limits",
+    "Exposure",
+    "Model",
+    "Multipoles",
+    "Sky maps",
+    "Validation",
+}
 
 
 def test_summary_command(small_run):
@@ -472,7 +490,8 @@ def test_summary_command(small_run):
     np.testing.assert_allclose([r["delta"] for r in summary["thresholds"]], table["delta"])
     assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
     assert summary["simulated"] and summary["directions"] == ["vela"]
-    assert len(summary["figures"]) == 5 + 4 + 1  # Figures 1–4 (3, 3b), 4 sky maps, forecast
+    # Figures 1–4 (3, 3b), 4 sky maps, the forecast and the injection–recovery figure
+    assert len(summary["figures"]) == 5 + 4 + 1 + 1
     missing = subprocess.run(
         [command[0], "summary", str(tmp := small_run.parent / "no_such_period")],
         capture_output=True,

@@ -56,6 +56,7 @@ def figure_outputs():
         *(result(f, ext="png") for f in ("fig3_dipole", "fig4_vela")),
         *expand(result("skymap_figure", ext="png", threshold="{t}"), t=THRESHOLDS),
         result("forecast_figure", ext="png"),
+        result("validation_figure", ext="png"),
     ]
 
 

@@ -15,6 +15,7 @@ closed set is kept (its pulsars below 5 % are real sources of the same model, no
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,8 @@ from iminuit import Minuit
 from scipy import optimize
 
 from calet_aniso.comparison_model.flux import PARAMETERS, FluxModel
+
+LOG = logging.getLogger(__name__)
 
 SELECTION_GRID_GEV = np.geomspace(10.0, 2.0e4, 60)
 #: Fit → select more pulsars → refit, at most this many fits.
@@ -209,12 +212,16 @@ def _fit_with_selection(model, data, params, fixed) -> tuple[pd.DataFrame, Minui
     pulsars = model.select_pulsars(SELECTION_GRID_GEV, params)
     minuit = _minimise(model, data, params, fixed, pulsars)
     params = dict(zip(PARAMETERS, minuit.values, strict=True))
-    for _ in range(MAX_SELECTIONS):
+    LOG.info("fit with %d pulsars: chi2 %.1f", len(pulsars), minuit.fval)
+    for selection in range(MAX_SELECTIONS):
         grown = candidates[candidates["psrj"].isin(above(params) | set(pulsars["psrj"]))]
         if len(grown) == len(pulsars):
             break
         minuit, params = _refit(model, data, params, fixed, pulsars, grown)
         pulsars = grown
+        LOG.info(
+            "pulsar selection %d: %d pulsars, chi2 %.1f", selection + 1, len(pulsars), minuit.fval
+        )
     else:
         raise RuntimeError(
             f"pulsar selection still growing after {MAX_SELECTIONS} fits: {list(pulsars['psrj'])}"
@@ -265,6 +272,7 @@ def fit_flux_model(
         bounds_95={},
     )
     for name in result.at_limit():
+        LOG.info("%s ended on its limit: profile-likelihood bound", name)
         result.bounds_95[name] = _one_sided_bound(
             model, data, params, fixed, pulsars, name, result.chi2
         )

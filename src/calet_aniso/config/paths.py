@@ -59,6 +59,10 @@ PATTERNS = {
     "fig4_vela": f"{PERIOD_DIR}/figures/fig4_vela.{{ext}}",
     # sky maps and angular power spectrum per threshold (each also as .pdf)
     "skymap_figure": f"{PERIOD_DIR}/figures/skymap_{{threshold}}GeV.{{ext}}",
+    # injection–recovery (rule validation)
+    "injections": f"{PERIOD_DIR}/validation/injections_{{threshold}}GeV.parquet",
+    "validation_table": f"{PERIOD_DIR}/validation/injection_recovery.csv",
+    "validation_figure": f"{PERIOD_DIR}/figures/injection_recovery.{{ext}}",
     # sensitivity forecast (median expected limits for longer observations)
     "forecast": f"{PERIOD_DIR}/forecast/sensitivity.parquet",
     "forecast_figure": f"{PERIOD_DIR}/figures/sensitivity.{{ext}}",

@@ -26,15 +26,21 @@ TRACEBACK_VARIABLE = "CALET_ANISO_TRACEBACK"
 def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
     """Logger writing to ``log_path``; see the module docstring for what an error does."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
+    # The handlers sit on the package's logger, so that modules logging to their own
+    # ``logging.getLogger(__name__)`` (progress of a fit, say) write to the rule's log too.
+    package = logging.getLogger("calet_aniso")
+    package.setLevel(logging.INFO)
+    package.propagate = False
     logger = logging.getLogger(f"calet_aniso.{name}")
     logger.setLevel(logging.INFO)
-    logger.propagate = False
+    logger.propagate = True
+    logger.handlers = []
     file_handler = logging.FileHandler(log_path, mode="w")
     file_handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
     error_handler = logging.StreamHandler(sys.stderr)
     error_handler.setLevel(logging.ERROR)
     error_handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    logger.handlers = [file_handler, error_handler]
+    package.handlers = [file_handler, error_handler]
     try:
         yield logger
     except (InputError, ConfigError) as exc:
@@ -49,6 +55,6 @@ def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
         logger.error("%s: %s", type(exc).__name__, exc)
         raise
     finally:
-        for handler in logger.handlers:
+        for handler in package.handlers:
             handler.close()
-        logger.handlers = []
+        package.handlers = []
