@@ -233,20 +233,6 @@ def test_model_fit_outputs_feed_the_monte_carlo(small_run):
     assert (deviation.abs() < 4).all(), deviation.tolist()
 
 
-def test_monte_carlo_is_independent_of_shard_count(small_run, tmp_path):
-    """Gathered samples are bit-identical for 2 shards (the config) and 1 shard run as separate
-    Snakemake jobs (1, 3 and 7 shards in one process: tests/test_montecarlo.py)."""
-    gathered = [result("mc_samples", threshold=t) for t in ("20", "40", "80", "160")]
-    reference = {p.name: sha256(p) for p in gathered}
-    cfg = yaml.safe_load(SMALL.read_text())
-    cfg["mc"]["shards"] = 1
-    path = tmp_path / "shards_1.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    snakemake("--configfile", str(path))
-    assert result("mc_shard", threshold="20", shard="0").exists()
-    assert {p.name: sha256(p) for p in gathered} == reference
-
-
 def output_hashes(run_dir):
     """Hashes of every output except logs, benchmarks and per-shard files (those depend on
     the shard layout by construction; the gathered samples do not)."""
@@ -259,12 +245,18 @@ def output_hashes(run_dir):
     }
 
 
-def test_rerun_gives_identical_bytes(small_run, tmp_path):
+def test_rerun_with_one_shard_gives_identical_bytes(small_run, tmp_path):
+    """Same config, same bytes: everything rerun (--forceall) with the Monte Carlo in 1 shard
+    instead of 2 gives every output byte-identical, the gathered samples included (1, 3 and 7
+    shards in one process, and 1 or 2 threads: tests/test_montecarlo.py)."""
     model_dir = result("fit_summary", variant="vela").parent
     first = {**output_hashes(small_run), **output_hashes(model_dir)}
-    snakemake(
-        "--configfile", str(SMALL), "--forceall"
-    )  # thread counts: test_exposure, test_montecarlo
+    assert result("mc_shard", threshold="20", shard="1").exists()
+    cfg = yaml.safe_load(SMALL.read_text())
+    cfg["mc"]["shards"] = 1
+    path = tmp_path / "shards_1.yaml"
+    path.write_text(yaml.safe_dump(cfg))
+    snakemake("--configfile", str(path), "--forceall")
     assert {**output_hashes(small_run), **output_hashes(model_dir)} == first
 
 
