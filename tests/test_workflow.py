@@ -492,6 +492,15 @@ def test_summary_command(small_run):
     assert missing.returncode == 1 and str(tmp) in missing.stderr
 
 
+def show_result(page, content: str, entry: dict) -> None:
+    """Show a report result in the report's own viewer ('img' or 'html'), as its eye button
+    does."""
+    page.evaluate(
+        "([content, uri, path]) => app.setView({content, contentPath: uri, resultPath: path})",
+        [content, entry["uri"], entry["path"]],
+    )
+
+
 def test_report_in_a_browser(small_run):
     """The Snakemake report opens in Debian's chromium without script errors; the landing page
     shows the period as SIMULATED and the headline table; every figure renders (an image with
@@ -529,11 +538,7 @@ def test_report_in_a_browser(small_run):
         for entry in results:
             assert len(entry["caption"]) > 100, entry["path"]
             if entry["mime"] == "image/png":
-                page.evaluate(
-                    "([uri, path]) => app.setView({content: 'img', contentPath: uri, "
-                    "resultPath: path})",
-                    [entry["uri"], entry["path"]],
-                )
+                show_result(page, "img", entry)
                 image = page.locator("#app img[src^='data:image/png']")
                 image.wait_for(timeout=10_000)
                 width = page.wait_for_function(
@@ -543,17 +548,10 @@ def test_report_in_a_browser(small_run):
                 ).json_value()
                 assert width > 500, entry["path"]
             elif entry["mime"] == "text/html":
-                page.evaluate(
-                    "([uri, path]) => app.setView({content: 'html', contentPath: uri, "
-                    "resultPath: path})",
-                    [entry["uri"], entry["path"]],
-                )
+                show_result(page, "html", entry)
                 frame = page.frame_locator("#app iframe")
                 assert frame.locator("table").first.is_visible(timeout=10_000), entry["path"]
-        page.evaluate(
-            "([uri, path]) => app.setView({content: 'img', contentPath: uri, resultPath: path})",
-            next([r["uri"], r["path"]] for r in results if r["path"].endswith("fig3_dipole.png")),
-        )
+        show_result(page, "img", next(r for r in results if r["path"].endswith("fig3_dipole.png")))
         page.wait_for_timeout(500)
         page.screenshot(path=str(ARTIFACTS / "report_figure3.png"))
         browser.close()
