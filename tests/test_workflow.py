@@ -208,6 +208,9 @@ def test_headline_table_and_figure(small_run):
     for name in ("delta", "c2_over_c0", "c3_over_c0"):
         assert table[f"{name}_pvalue"].between(0, 1, inclusive="right").all()
     assert table["dipole_direction_error_deg"].gt(0).all()
+    assert (table["delta_fc95_low"] <= table["delta"]).all()
+    assert (table["delta_fc95_high"] > table["delta_fc95_low"]).all()
+    assert (table["delta_detected_3sigma"] == (table["delta_significance_sigma"] >= 3)).all()
 
 
 def test_model_fit_outputs_feed_the_monte_carlo(small_run):

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from calet_aniso.analysis.dipole_covariance import dipole_with_covariance, direction_error_deg
+from calet_aniso.analysis.feldman_cousins import amplitude_interval
 from calet_aniso.analysis.harmonics import alm_real
 from calet_aniso.analysis.statistics import (
     MULTIPOLE_COLUMNS,
@@ -102,7 +104,11 @@ def headline_table(
     coverage-correct 95 % limit ``delta_ul95_neyman`` and, over the isotropic samples, its
     bands ``mc_delta_ul95_neyman_{m2s,m1s,med,p1s,p2s}``, and the analytic cross-check of δ̂'s
     isotropic distribution: ``analytic_delta_{m2s,med,p2s}`` from the Gaussian limit with the
-    Poisson covariance of the weighted a_1m (``neyman_belt.gaussian_amplitude_quantiles``).
+    Poisson covariance of the weighted a_1m (``neyman_belt.gaussian_amplitude_quantiles``);
+    the Feldman–Cousins 95 % interval ``delta_fc95_low``, ``delta_fc95_high``
+    (``analysis.feldman_cousins``; low = 0: an upper limit) and, from the isotropic p-value,
+    ``delta_significance_sigma`` (one-sided; a lower bound when no isotropic sky reached δ̂)
+    and ``delta_detected_3sigma``.
     """
     table = pd.concat(list(rows), ignore_index=True)
     table = table[[*DATA_COLUMNS, *(c for c in table if c not in DATA_COLUMNS)]]
@@ -123,6 +129,15 @@ def headline_table(
         table["delta_ul95_neyman"] = limits
         for column in bands_of_limit[0] if bands_of_limit else ():
             table[column] = [band[column] for band in bands_of_limit]
+        intervals = [
+            amplitude_interval(delta, belts[t].sigma)
+            for t, delta in zip(table["threshold_gev"], table["delta"], strict=True)
+        ]
+        table["delta_fc95_low"] = [low for low, _ in intervals]
+        table["delta_fc95_high"] = [high for _, high in intervals]
+        if "delta_pvalue" in table:
+            table["delta_significance_sigma"] = norm.isf(table["delta_pvalue"].to_numpy())
+            table["delta_detected_3sigma"] = table["delta_significance_sigma"] >= 3.0
         labels = ("m2s", "med", "p2s")
         analytic = [
             gaussian_amplitude_quantiles(belts[t].covariance, [PERCENTILES[q] for q in labels])

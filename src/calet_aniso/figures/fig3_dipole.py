@@ -45,6 +45,18 @@ def dipole_figure(
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(7.5, 10.0), sharex=True)
     mc_band(top, x, table, "delta", "tab:blue", "isotropic MC")
     top.plot(x, table["delta"], "ko", label="δ of the data (E ≥ E_thr)")
+    if "delta_detected_3sigma" in table and table["delta_detected_3sigma"].any():
+        seen = table[table["delta_detected_3sigma"]]  # a detection: its two-sided interval
+        top.errorbar(
+            seen["threshold_gev"],
+            seen["delta"],
+            yerr=[seen["delta"] - seen["delta_fc95_low"], seen["delta_fc95_high"] - seen["delta"]],
+            fmt="none",
+            ecolor="tab:red",
+            elinewidth=2,
+            capsize=4,
+            label="≥ 3σ: Feldman–Cousins 95 % CL interval",
+        )
     top.set_ylabel("dipole amplitude δ")
     mc_band(bottom, x, table, "delta_ul95", "tab:blue", "isotropic MC")
     bottom.plot(

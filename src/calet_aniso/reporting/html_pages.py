@@ -16,6 +16,7 @@ from calet_aniso.reporting.summary import (
     dipole_lines,
     direction_lines,
     frame,
+    interval_lines,
     multipole_lines,
     title,
 )
@@ -51,6 +52,8 @@ def headline_page(summary: Summary, table: pd.DataFrame, path: str | Path) -> No
         "limits at 95 % CL; isotropic bands and p-values (pre-trial) from "
         f"{summary.mc_samples} Monte Carlo skies per threshold.</p>"
         + frame(dipole_lines(summary)).to_html(index=False, border=0)
+        + "<h3>Feldman–Cousins 95 % CL interval and significance</h3>"
+        + frame(interval_lines(summary)).to_html(index=False, border=0)
         + "<h3>Dipole direction and its component toward named directions</h3>"
         + frame(direction_lines(summary)).to_html(index=False, border=0)
         + "<h3>Quadrupole and octupole</h3>"

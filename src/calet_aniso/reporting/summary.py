@@ -31,6 +31,9 @@ RECORD_COLUMNS = {
     "mc_delta_m2s": "isotropic_delta_2sigma_low",
     "mc_delta_p2s": "isotropic_delta_2sigma_high",
     "delta_pvalue": "delta_pvalue",
+    "delta_fc95_low": "delta_fc95_low",
+    "delta_fc95_high": "delta_fc95_high",
+    "delta_significance_sigma": "delta_significance_sigma",
     "dipole_l_deg": "dipole_l_deg",
     "dipole_b_deg": "dipole_b_deg",
     "dipole_direction_error_deg": "dipole_direction_error_deg",
@@ -168,6 +171,31 @@ def direction_lines(summary: Summary) -> list[list[str]]:
     return [header, *rows]
 
 
+def interval_lines(summary: Summary) -> list[list[str]]:
+    """Header and rows of the Feldman–Cousins table: δ with its 95 % CL interval (an upper
+    limit when it starts at 0) and its significance against the isotropic skies."""
+    header = ["E ≥ (GeV)", "δ", "95% CL Feldman–Cousins", "significance (pre-trial)"]
+    rows = []
+    for r in summary.thresholds:
+        low, high = r["delta_fc95_low"], r["delta_fc95_high"]
+        shown = (
+            "—"
+            if low is None or high is None
+            else (f"δ < {high:.4f}" if low == 0 else f"[{low:.4f}, {high:.4f}]")
+        )
+        rows.append(
+            [
+                f"{r['threshold_gev']:g}",
+                _fmt(r["delta"], ".4f"),
+                shown,
+                _fmt(r["delta_significance_sigma"], ".1f") + "σ"
+                if r["delta_significance_sigma"] is not None
+                else "—",
+            ]
+        )
+    return [header, *rows]
+
+
 def multipole_lines(summary: Summary) -> list[list[str]]:
     """Header and rows of the quadrupole/octupole table."""
     header = ["E ≥ (GeV)", "C2/C0", "p(C2/C0)", "C3/C0", "p(C3/C0)"]
@@ -209,6 +237,9 @@ def text(summary: Summary) -> str:
         f"{summary.mc_samples} isotropic Monte Carlo skies per threshold (pre-trial).",
         *_aligned(dipole_lines(summary)),
         "",
+        "Feldman–Cousins interval (two-sided when the data ask for it) and significance:",
+        *_aligned(interval_lines(summary)),
+        "",
         "Direction of the dipole (Galactic) and its component toward named directions:",
         *_aligned(direction_lines(summary)),
         "",
@@ -236,7 +267,8 @@ def rst_table(lines: list[list[str]]) -> str:
 def rst(summary: Summary) -> str:
     """The headline numbers as reStructuredText for the report's landing page."""
     return "\n".join(
-        rst_table(lines(summary)) for lines in (dipole_lines, direction_lines, multipole_lines)
+        rst_table(lines(summary))
+        for lines in (dipole_lines, interval_lines, direction_lines, multipole_lines)
     )
 
 
