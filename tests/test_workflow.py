@@ -118,7 +118,8 @@ def test_slurm_profile_dry_run():
     ],
 )
 def test_bad_config_stops_before_any_job(tmp_path, override, key):
-    cfg = {"period": "test_badcfg", **override}  # an override may replace the period
+    # a complete period file; an override may replace the period or the data section
+    cfg = {"period": "test_badcfg", "data": {"source": "simulation"}, **override}
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(cfg))
     proc = snakemake("--configfile", str(path), check=False)
@@ -261,6 +262,31 @@ def test_rerun_with_one_shard_gives_identical_bytes(small_run, tmp_path):
     path.write_text(yaml.safe_dump(cfg))
     snakemake("--configfile", str(path), "--forceall")
     assert {**output_hashes(small_run), **output_hashes(model_dir)} == first
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("period: test_incomplete\nanalysis: {nside: 16}\n", "'data.source': missing in"),
+        ("data: {source: simulation}\n", "'period': missing in"),
+        (
+            "period: test_twice\ndata: {source: simulation}\nperiod: test_other\n",
+            "'period': given twice in",
+        ),
+    ],
+    ids=["no-data-source", "no-period", "repeated-key"],
+)
+def test_a_period_file_must_stand_on_its_own(tmp_path, text, message):
+    """A --configfile without data.source or period, or with a key written twice, stops the
+    run before any job with one line naming the key and the file (merged over
+    config/config.yaml it would otherwise run the default period's settings unseen)."""
+    path = tmp_path / "period.yaml"
+    path.write_text(text)
+    proc = snakemake("-n", "--configfile", str(path), check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert message in output and str(path) in output
+    assert not (REPO / "results/test_incomplete").exists()
 
 
 def test_comparison_model_fits_are_shared_between_periods(small_run, tmp_path):

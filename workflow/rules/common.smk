@@ -4,12 +4,14 @@ from snakemake.utils import validate
 
 from calet_aniso.config.checks import check_config, expand_globs
 from calet_aniso.config.coercion import coerce_config
+from calet_aniso.config.period_files import check_period_files
 from calet_aniso.config.paths import model_id, path, threshold_label
 from calet_aniso.config.schema import schema_path
 
-config.update(
-    coerce_config(config, str(schema_path()))
-)  # --config 'mc={samples: 2000}'
+# Each --configfile must state its period and data source (config/config.yaml is merged
+# under it); command-line values get the schema's types (--config 'mc={samples: 2000}').
+check_period_files(workflow.overwrite_configfiles)
+config.update(coerce_config(config, str(schema_path())))
 validate(config, str(schema_path()))
 check_config(config)
 
