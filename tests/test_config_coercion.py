@@ -50,3 +50,26 @@ def test_load_config_accepts_a_nested_override_given_as_text():
         load_config(
             overrides={"period": "p", "data": {"source": "simulation"}, "mc": {"samples": "two"}}
         )
+
+
+def test_an_integral_float_for_an_integer_key_becomes_the_integer():
+    assert coerce_types({"mc": {"samples": 2000.0}}, SCHEMA) == {"mc": {"samples": 2000}}
+    assert coerce_types({"mc": {"samples": 2000.5}}, SCHEMA) == {"mc": {"samples": 2000.5}}
+    assert default_config(analysis={"nside": 16.0})["analysis"]["nside"] == 16
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ({"ingest": {"lb_tolerance_deg": float("nan")}}, "'ingest.lb_tolerance_deg'"),
+        ({"ingest": {"min_energy_gev": float("nan")}}, "'ingest.min_energy_gev'"),
+        ({"analysis": {"thresholds_gev": [125.00000001, 125.00000002]}}, "same file names"),
+        ({"mc": {"seed": 2**64}}, "18446744073709551615"),
+    ],
+    ids=["nan-tolerance", "nan-energy", "colliding-labels", "huge-seed"],
+)
+def test_values_that_pass_a_schema_but_cannot_work_are_refused(override, key):
+    """NaN (which turns the (l, b) check off unseen), thresholds whose file names collide and
+    a seed beyond 64 bits stop with the key named."""
+    with pytest.raises(Exception, match=key.replace(".", r"\.").replace("[", r"\[")):
+        default_config(**override)

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from astropy.time import Time
 
+from calet_aniso.config.paths import threshold_label
 from calet_aniso.errors import ConfigError
 
 RAW_NAMES = ("orbit", "events")
@@ -53,9 +54,36 @@ def _check_model(model: dict) -> None:
         )
 
 
+def _non_finite_key(value: object, key: str = "") -> str | None:
+    """The dotted key of the first NaN or infinite number in a configuration, if any."""
+    if isinstance(value, dict):
+        for name, item in value.items():
+            found = _non_finite_key(item, f"{key}.{name}" if key else str(name))
+            if found:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _non_finite_key(item, f"{key}[{index}]")
+            if found:
+                return found
+    elif isinstance(value, float) and not np.isfinite(value):
+        return key
+    return None
+
+
 def check_config(config: dict) -> None:
     """Raise ConfigError for a configuration that passes the schema but cannot work."""
+    bad = _non_finite_key(config)
+    if bad:  # YAML's .nan and .inf pass a schema's "number" (.nan turns a check off unseen)
+        raise ConfigError(bad, "not a finite number")
     thresholds = np.asarray(config["analysis"]["thresholds_gev"], dtype=float)
+    labels = [threshold_label(t) for t in thresholds]
+    if len(set(labels)) != len(labels):
+        raise ConfigError(
+            "analysis.thresholds_gev",
+            f"thresholds {thresholds.tolist()} give the same file names {labels}: "
+            "they must differ in their first decimals",
+        )
     if np.any(np.diff(thresholds) <= 0):
         raise ConfigError(
             "analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}"

@@ -4,7 +4,8 @@
 which leaves every scalar a string ('2000'); ``--config period=2015`` gives an int. Where the
 schema asks for another type, a string is read as YAML (and kept only if it then has a type
 the schema allows) and a number given for a string becomes its text, so that overrides mean
-what they say; anything else is left for the validation to report.
+what they say; an integral float (64.0) given for an integer key becomes that integer;
+anything else is left for the validation to report.
 """
 
 from __future__ import annotations
@@ -42,6 +43,13 @@ def coerce_types(value: Any, schema: dict) -> Any:
         except yaml.YAMLError:
             return value
         value = parsed if _matches(parsed, kinds) else value
+    elif (
+        isinstance(value, float)
+        and value.is_integer()
+        and "integer" in kinds
+        and "number" not in kinds
+    ):
+        value = int(value)  # 64.0 for an Nside or a shard count means 64
     elif (
         "string" in kinds
         and _TYPES["number"](value)
