@@ -133,7 +133,13 @@ EVENT_CASES = {
         "outside the orbit coverage",
     ),
     "lb_disagrees": ("l", set_rows("l", [30], lambda v: (v + 1.0) % 360), 1, 30, "disagrees"),
+    "repeated_event": ("time", lambda frame: copy_row(frame, 24, 25), 1, 25, "event repeated"),
 }
+
+
+def copy_row(frame, source: int, target: int) -> None:
+    """Make row ``target`` a copy of row ``source`` (every column)."""
+    frame.iloc[target] = frame.iloc[source]
 
 
 @pytest.mark.parametrize("case", sorted(EVENT_CASES))

@@ -134,6 +134,14 @@ def validate_events(path: str | Path, frame: pd.DataFrame) -> None:
     check_columns(path, frame, EVENT_COLUMNS)
     energy = frame["energy"].to_numpy()
     fail_where(path, energy <= 0, "non-positive energy", column="energy", values=energy)
+    repeated = frame.duplicated(subset=["time", "energy", "theta", "phi"]).to_numpy()
+    fail_where(
+        path,
+        repeated,
+        "event repeated (the same time, energy and direction as an earlier row)",
+        column="time",
+        values=frame["time"].to_numpy(),
+    )
     for pair in (("l", "b"), ("ra", "dec")):
         if (pair[0] in frame) != (pair[1] in frame):
             present, missing = pair if pair[0] in frame else pair[::-1]
