@@ -68,6 +68,16 @@ def event_weights(reference: float, exposure_at_events: np.ndarray) -> np.ndarra
     return reference / exposure_at_events
 
 
+def pixel_weights(average_map: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Eq. 3.1's weight of an event in each pixel, Ā / Ā(p) with Ā over the unmasked pixels;
+    0 in masked pixels and where the exposure is 0 (no event can be there)."""
+    average_map = np.asarray(average_map, dtype=np.float64)
+    drawn = np.asarray(mask, dtype=bool) & (average_map > 0)
+    weights = np.zeros_like(average_map)
+    weights[drawn] = event_weights(reference_exposure(average_map, mask), average_map[drawn])
+    return weights
+
+
 def angular_power(alm: np.ndarray, lmax: int = LMAX) -> np.ndarray:
     """C_l (…, lmax+1) from real a_lm (…, (lmax+1)²)."""
     squares = alm**2

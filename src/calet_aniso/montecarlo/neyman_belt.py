@@ -35,8 +35,7 @@ from scipy.optimize import brentq
 from scipy.stats import ncx2
 
 from calet_aniso.analysis.dipole_covariance import dipole_with_covariance
-from calet_aniso.analysis.statistics import CONFIDENCE, event_weights, exposure_mask
-from calet_aniso.analysis.statistics import reference_exposure as reference_of
+from calet_aniso.analysis.statistics import CONFIDENCE, exposure_mask, pixel_weights
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
 from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples
 
@@ -72,8 +71,7 @@ def isotropic_covariance(
     exposure = np.asarray(average_exposure, dtype=np.float64)
     kept = exposure_mask(exposure, min_relative)
     rate = mean_count * np.where(kept, exposure, 0.0) / exposure.sum()  # as the sampler
-    weights = np.zeros_like(exposure)
-    weights[kept] = event_weights(reference_of(exposure, kept), exposure[kept])
+    weights = pixel_weights(exposure, kept)
     _, covariance = dipole_with_covariance(rate * weights, rate * weights**2)
     return covariance
 

@@ -37,9 +37,8 @@ from calet_aniso.analysis.statistics import (
     LMAX,
     UNCORRECTED,
     dipole_toward,
-    event_weights,
     exposure_mask,
-    reference_exposure,
+    pixel_weights,
     sky_statistics,
 )
 from calet_aniso.io.progress import Progress
@@ -107,9 +106,7 @@ class IsotropicSky:
         start = ring_start[:-1]
         ring_total = np.add.reduceat(rate, start)
         ring_alias = packed_ring_tables(rate, ring_start)
-        drawn = exposure > 0
-        weight = np.zeros(npix)
-        weight[drawn] = event_weights(reference_exposure(full, kept), exposure[drawn])
+        weight = pixel_weights(full, kept)
         table = np.stack([geometry.cos_phi, geometry.sin_phi, weight], axis=1)
         return cls(
             float(mean_count),
