@@ -24,6 +24,22 @@ include: "workflow/rules/headline.smk"
 include: "workflow/rules/figures.smk"
 include: "workflow/rules/validation.smk"
 include: "workflow/rules/summary.smk"
+include: "workflow/rules/cluster.smk"
+
+
+# Figures, tables and the summary take seconds and little memory: on a cluster they run on the
+# submitting host instead of waiting in the queue (every other rule is a SLURM job).
+localrules:
+    all,
+    mc_summary,
+    dipole_limits,
+    figure_exposure,
+    figure_dipole,
+    figure_vela,
+    figure_flux_model,
+    figure_skymap,
+    validation,
+    summary,
 
 
 rule all:

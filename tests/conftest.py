@@ -106,3 +106,15 @@ def sha256(path: Path) -> str:
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+@pytest.fixture(scope="session")
+def small_run():
+    """The small test config run locally (``--cores 2``) once per session: the workflow
+    tests read it, the cluster tests compare their runs with it."""
+    from workflow_runs import SMALL, clean, snakemake
+
+    clean("test_small")
+    snakemake("--configfile", str(SMALL))
+    yield REPO / "results/test_small"
+    clean("test_small")

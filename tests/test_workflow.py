@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,36 +14,19 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import REPO, sha256
+from workflow_runs import (
+    SMALL,
+    SMALL_CONFIG,
+    clean,
+    result,
+    snakemake,
+    write_user_period,
+)
 
 from calet_aniso.config.paths import model_id, path
 from calet_aniso.config.schema import load_config
-from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
-from calet_aniso.io.contract_tables import write_contract_table
 
 pytestmark = pytest.mark.slow  # real Snakemake runs: not in make test-fast
-
-SMALL = REPO / "tests/configs/small.yaml"
-SMALL_CONFIG = load_config(REPO / "config/config.yaml", SMALL)
-
-
-def result(kind: str, config: dict = SMALL_CONFIG, **fields) -> Path:
-    """A result of a run of ``config``, from the path catalogue the rules use."""
-    ids = {"period": config["period"], "model": model_id(config["model"])}
-    return REPO / path(kind, **ids, **fields)
-
-
-def snakemake(*args: str, check: bool = True, timeout: int = 1200) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "snakemake", "--cores", "2", *args]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=timeout)
-    if check and proc.returncode != 0:
-        raise AssertionError(
-            f"{' '.join(cmd)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-        )
-    return proc
-
-
-def clean(period: str) -> None:
-    shutil.rmtree(REPO / "results" / period, ignore_errors=True)
 
 
 def test_lint_is_clean():
@@ -128,14 +110,6 @@ def test_bad_config_stops_before_any_job(tmp_path, override, key):
     assert not (REPO / "results/test_badcfg").exists()
 
 
-@pytest.fixture(scope="module")
-def small_run():
-    clean("test_small")
-    snakemake("--configfile", str(SMALL))
-    yield REPO / "results/test_small"
-    clean("test_small")
-
-
 def test_end_to_end_small_config(small_run):
     report = json.loads((result("ingest_report")).read_text())
     truth = json.loads((result("simulation_truth")).read_text())
@@ -155,7 +129,7 @@ def test_headline_table_and_figure(small_run):
     import healpy as hp
 
     table = pd.read_csv(result("headline_csv"))
-    assert table["threshold_gev"].tolist() == [20, 40, 80, 160]
+    assert table["threshold_gev"].tolist() == [20, 80]
     for column in (
         "n_events",
         "c0",
@@ -178,7 +152,7 @@ def test_headline_table_and_figure(small_run):
     counts = hp.read_map(result("skymap", threshold="20"), field=0)
     assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
     vela = pd.read_parquet(result("vela_thresholds"))
-    assert vela["threshold_gev"].tolist() == [20, 40, 80, 160]
+    assert vela["threshold_gev"].tolist() == [20, 80]
     assert (vela["delta_above"].diff().dropna() > 0).all()  # Vela matters more at higher energy
     assert (vela["delta_above_all_sources"] > 0).all() and vela["dipole_b_deg"].abs().le(90).all()
     for name in (
@@ -331,40 +305,6 @@ def test_validating_a_config_loads_neither_simulation_nor_analysis():
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def write_user_period(tmp_path: Path, small_observation, *, break_events: bool = False) -> Path:
-    """A new data period: files in a folder of the user's and one YAML pointing at them."""
-    orbit, events, _, _ = small_observation
-    data = tmp_path / "calet_data"
-    half = len(orbit) // 2
-    write_contract_table(
-        orbit.iloc[:half], data / "orbit/orbit_2016_03_01.fits", ORBIT_COLUMNS, "orbit"
-    )
-    write_contract_table(
-        orbit.iloc[half:], data / "orbit/orbit_2016_03_02.fits", ORBIT_COLUMNS, "orbit"
-    )
-    events = events.copy()
-    if break_events:
-        events.loc[events.index[10], "energy"] = -1.0
-    write_contract_table(events, data / "events/events.csv", EVENT_COLUMNS, "events")
-    period = "test_user_period_bad" if break_events else "test_user_period"
-    cfg = {
-        "period": period,
-        "data": {
-            "source": "files",
-            "orbit": [str(data / "orbit/*.fits")],
-            "events": [str(data / "events/*.csv")],
-        },
-        "ingest": {"min_energy_gev": 30},
-        "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16},
-        "figures": {"exposure_thresholds_gev": [30, 120]},
-        # a full run, with a Monte Carlo small enough for the test suite
-        "mc": {"samples": 200, "shards": 1, "belt_skies_per_direction": 10, "injection_skies": 10},
-    }
-    path = tmp_path / f"{period}.yaml"
-    path.write_text(yaml.safe_dump(cfg))
-    return path
-
-
 def test_user_adds_a_data_period(tmp_path, small_observation):
     config_path = write_user_period(tmp_path, small_observation)
     clean("test_user_period")
@@ -501,13 +441,13 @@ def test_summary_command(small_run):
     command = [str(Path(sys.executable).parent / "calet-aniso"), "summary", str(small_run)]
     text = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     assert "test_small (SIMULATED data)" in text
-    for threshold in ("20", "40", "80", "160"):
+    for threshold in ("20", "80"):
         assert re.search(rf"^{threshold}\s+\d+", text, re.M), threshold
     summary = json.loads(
         subprocess.run([*command, "--json"], capture_output=True, text=True, check=True).stdout
     )
     table = pd.read_parquet(result("headline_parquet"))
-    assert [r["threshold_gev"] for r in summary["thresholds"]] == [20, 40, 80, 160]
+    assert [r["threshold_gev"] for r in summary["thresholds"]] == [20, 80]
     np.testing.assert_allclose([r["delta"] for r in summary["thresholds"]], table["delta"])
     assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
     assert summary["simulated"] and summary["directions"] == ["vela"]
@@ -554,13 +494,13 @@ def test_report_in_a_browser(small_run):
         landing.get_by_text("SIMULATED data.").wait_for(timeout=30_000)
         table = page.locator("table").first
         assert table.is_visible()
-        assert table.locator("tbody tr").count() == 4  # one row per threshold
+        assert table.locator("tbody tr").count() == 2  # one row per threshold
         page.screenshot(path=str(ARTIFACTS / "report_landing.png"))
         results = page.evaluate(
             "Object.entries(results).map(([path, r]) => "
             "({path, mime: r.mime_type, caption: r.caption || '', uri: r.data_uri}))"
         )
-        assert len(results) >= 5 + 4 + 2
+        assert len(results) >= 5 + 2 + 2
         assert set(page.evaluate("Object.keys(categories)")) == CATEGORIES
         page.get_by_role("link", name="Sky maps", exact=True).click()  # a real click
         page.get_by_text("E ≥ 20 GeV").first.wait_for(timeout=10_000)  # its subcategories

@@ -35,6 +35,8 @@ rule exposure_maps:
         log("exposure_maps"),
     benchmark:
         result("benchmark", job="exposure_maps")
+    # A failure here is the input's (raw files, response): resubmitting cannot help.
+    retries: 0
     conda:
         ENV
     threads: 2

@@ -13,6 +13,8 @@ rule ingest:
         log("ingest"),
     benchmark:
         result("benchmark", job="ingest")
+    # A failure here is the input's (raw files, response): resubmitting cannot help.
+    retries: 0
     conda:
         ENV
     threads: 1
