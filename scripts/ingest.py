@@ -3,6 +3,7 @@
 from calet_aniso.config.settings import IngestSettings
 from calet_aniso.ingest.normalise import ingest, write_ingest
 from calet_aniso.ingest.time_system import TimeSystem
+from calet_aniso.instrument.response import read_response
 from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "ingest") as log:
@@ -14,6 +15,7 @@ with rule_log(snakemake.log[0], "ingest") as log:
         IngestSettings.from_config(snakemake.params.ingest),
         attitude_at=snakemake.params.attitude_at,
         period=snakemake.params.period,
+        response=read_response(snakemake.input.response),
     )
     write_ingest(result, snakemake.output.orbit, snakemake.output.events, snakemake.output.report)
     cuts = result.report["events"]["cuts"]

@@ -267,3 +267,87 @@ def test_split_files_equal_one_file(tmp_path, good, time_system):
     pd.testing.assert_frame_equal(split.orbit, one.orbit, check_exact=True)
     pd.testing.assert_frame_equal(split.events, one.events, check_exact=True)
     assert one.report["events"]["cuts"]["energy_below_min"] == int((events["energy"] < 30.0).sum())
+
+
+def test_truncated_gzipped_csv(tmp_path, good, time_system):
+    orbit, events = good
+    message = run_ingest(
+        tmp_path, orbit, events, time_system, fmt="csv.gz", orbit_frame_writer=_truncated(orbit)
+    )
+    assert "orbit.csv.gz" in message and "truncated or corrupt CSV file" in message
+
+
+def test_csv_with_a_repeated_column_name(tmp_path, good, time_system):
+    """pandas would read the second 'energy' as 'energy.1'; the file is refused instead."""
+    orbit, events = good
+
+    def write(path):
+        write_contract_table(orbit, path, ORBIT_COLUMNS, "orbit")
+        lines = path.read_text().splitlines()
+        header = lines[0].split(",")
+        header[-1] = header[0]  # the last column named like the first
+        path.write_text("\n".join([",".join(header), *lines[1:]]) + "\n")
+
+    message = run_ingest(tmp_path, orbit, events, time_system, orbit_frame_writer=write)
+    assert "orbit.csv: column 'start': column name repeated in the header" in message
+
+
+def events_seen_by(response, tmp_path, good, time_system, mutate):
+    orbit, events = good
+    events = events.reset_index(drop=True)
+    mutate(events)
+    write_contract_table(orbit, tmp_path / "orbit.csv", ORBIT_COLUMNS, "orbit")
+    write_contract_table(events, tmp_path / "events.csv", EVENT_COLUMNS, "events")
+    with pytest.raises(InputError) as info:
+        ingest(
+            [str(tmp_path / "orbit.csv")],
+            [str(tmp_path / "events.csv")],
+            time_system,
+            INGEST_30,
+            attitude_at="auto",
+            response=response,
+        )
+    return str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("column", "rows", "value", "text"),
+    [
+        ("theta", [5], 170.0, "θ beyond the response's field of view"),  # upward-going
+        ("theta", [6, 9], 80.0, "θ beyond the response's field of view"),
+        ("energy", [7], 1e30, "energy above the response's highest node (20000 GeV"),
+        ("energy", [8], 1e308, "energy above the response's highest node"),
+    ],
+)
+def test_events_the_response_cannot_have_seen(
+    tmp_path, good, time_system, response, column, rows, value, text
+):
+    message = events_seen_by(response, tmp_path, good, time_system, set_rows(column, rows, value))
+    assert_names(message, "events.csv", column, len(rows), rows[0])
+    assert text in message
+
+
+def test_one_fits_file_with_events_before_the_orbit_table(tmp_path, good, time_system):
+    """A single FITS file holding EVENTS then SC_DATA serves as orbit and as event file."""
+    from astropy.io import fits
+
+    orbit, events = good
+    write_contract_table(orbit, tmp_path / "o.fits", ORBIT_COLUMNS, "orbit")
+    write_contract_table(events, tmp_path / "e.fits", EVENT_COLUMNS, "events")
+    with fits.open(tmp_path / "o.fits") as o, fits.open(tmp_path / "e.fits") as e:
+        fits.HDUList([fits.PrimaryHDU(), e["EVENTS"].copy(), o["SC_DATA"].copy()]).writeto(
+            tmp_path / "both.fits"
+        )
+    both = str(tmp_path / "both.fits")
+    one = ingest([both], [both], time_system, INGEST_30, attitude_at="auto")
+    two = ingest(
+        [str(tmp_path / "o.fits")],
+        [str(tmp_path / "e.fits")],
+        time_system,
+        INGEST_30,
+        attitude_at="auto",
+    )
+    import pandas as pd
+
+    pd.testing.assert_frame_equal(one.orbit, two.orbit, check_exact=True)
+    pd.testing.assert_frame_equal(one.events, two.events, check_exact=True)

@@ -73,3 +73,25 @@ def test_values_that_pass_a_schema_but_cannot_work_are_refused(override, key):
     a seed beyond 64 bits stop with the key named."""
     with pytest.raises(Exception, match=key.replace(".", r"\.").replace("[", r"\[")):
         default_config(**override)
+
+
+def test_ut1_is_refused_with_its_key():
+    """UT1 would need IERS tables (astropy approximates silently without them)."""
+    with pytest.raises(Exception, match="'ut1' is not one of"):
+        default_config(simulation={"time_system": {"epoch": "2001-01-01T00:00:00", "scale": "ut1"}})
+
+
+def test_glob_brackets_are_literal_where_such_files_exist(tmp_path):
+    from calet_aniso.config.checks import expand_globs
+
+    literal = tmp_path / "run[1]"
+    literal.mkdir()
+    (literal / "orbit.fits").write_bytes(b"")
+    (tmp_path / "orbit_1.fits").write_bytes(b"")
+    (tmp_path / "orbit_2.fits").write_bytes(b"")
+    assert expand_globs("data.orbit", [f"{literal}/*.fits"]) == [str(literal / "orbit.fits")]
+    # without such files, brackets are a character class
+    assert expand_globs("data.orbit", [f"{tmp_path}/orbit_[12].fits"]) == [
+        str(tmp_path / "orbit_1.fits"),
+        str(tmp_path / "orbit_2.fits"),
+    ]

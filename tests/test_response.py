@@ -86,3 +86,39 @@ def test_response_units_are_honoured(tmp_path, response):
         read_response(tmp_path / "no_unit.fits")
     with pytest.raises(InputError, match=r"wrong_unit\.fits: column 'ENERGY': unit 's' cannot"):
         read_response(tmp_path / "wrong_unit.fits")
+
+
+def test_response_pixels_must_be_a_healpix_map_of_its_nside(tmp_path, response):
+    """A wrong pixel count, or an NSIDE keyword that disagrees with it, is named."""
+    from astropy.io import fits
+
+    write_response(response, tmp_path / "r.fits")
+    with fits.open(tmp_path / "r.fits") as hdul:
+        maps = hdul["EFFECTIVE_AREA"]
+        short = [
+            fits.Column(name=c.name, format="D", unit=c.unit, array=maps.data[c.name][:50])
+            for c in maps.columns
+        ]
+        hdul["EFFECTIVE_AREA"] = fits.BinTableHDU.from_columns(short, name="EFFECTIVE_AREA")
+        hdul.writeto(tmp_path / "odd.fits")
+    with pytest.raises(InputError, match="50 pixels per map is not a HEALPix size"):
+        read_response(tmp_path / "odd.fits")
+    with fits.open(tmp_path / "r.fits") as hdul:
+        hdul["EFFECTIVE_AREA"].header["NSIDE"] = response.nside * 2
+        hdul.writeto(tmp_path / "wrong_nside.fits")
+    with pytest.raises(InputError, match=f"NSIDE keyword {response.nside * 2} disagrees"):
+        read_response(tmp_path / "wrong_nside.fits")
+    zero = Response(energies_gev=np.array([10.0, 20.0]), aeff_m2=np.zeros((2, 12)))
+    write_response(zero, tmp_path / "zero.fits")
+    with pytest.raises(InputError, match="zero everywhere"):
+        read_response(tmp_path / "zero.fits")
+
+
+def test_field_of_view_is_the_farthest_seen_pixel(response):
+    """θ_max of the shipped response against a brute-force scan of its pixels."""
+    theta, _ = hp.pix2ang(response.nside, np.arange(hp.nside2npix(response.nside)))
+    seen = (response.aeff_m2 > 0).any(axis=0)
+    farthest = np.degrees(theta[seen]).max()
+    resolution = np.degrees(hp.nside2resol(response.nside))
+    assert response.field_of_view_deg() == pytest.approx(farthest + resolution, abs=1e-9)
+    assert 45.0 < farthest < 90.0  # a downward-looking calorimeter's acceptance

@@ -42,4 +42,6 @@ def test_time_system_from_fits_keywords():
         assert from_fits_keywords(keywords)[0].same_as(system)
     with pytest.raises(ValueError, match="TIMESYS = 'LOCAL'"):
         from_fits_keywords({"MJDREF": 51910.0, "TIMESYS": "LOCAL"})
+    with pytest.raises(ValueError, match="TIMESYS = 'UT1': UT1 needs IERS"):
+        from_fits_keywords({"MJDREF": 51910.0, "TIMESYS": "UT1"})
     assert not met.same_as(TimeSystem("2001-01-01T00:01:04.185", "tt"))

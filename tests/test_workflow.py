@@ -306,10 +306,13 @@ def test_validating_a_config_loads_neither_simulation_nor_analysis():
 
 
 def test_user_adds_a_data_period(tmp_path, small_observation):
+    """Files in a folder of the user's and one YAML are ingested and give an exposure (the
+    whole pipeline on files: the Fermi-LAT test below)."""
     config_path = write_user_period(tmp_path, small_observation)
     clean("test_user_period")
     try:
-        snakemake("--configfile", str(config_path))
+        snakemake("--configfile", str(config_path), "--until", "exposure_maps")
+        assert (REPO / "results/test_user_period/exposure/exposure_nodes.fits").is_file()
         out = REPO / "results/test_user_period/ingest"
         report = json.loads((out / "ingest_report.json").read_text())
         assert len(report["orbit"]["files"]) == 2
@@ -452,7 +455,7 @@ def test_summary_command(small_run):
     assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
     assert summary["simulated"] and summary["directions"] == ["vela"]
     # Figures 1–4 (3, 3b), 4 sky maps, the forecast and the injection–recovery figure
-    assert len(summary["figures"]) == 5 + 4 + 1 + 1
+    assert len(summary["figures"]) == 5 + 2 + 1 + 1  # proceedings, sky maps, forecast, validation
     missing = subprocess.run(
         [command[0], "summary", str(tmp := small_run.parent / "no_such_period")],
         capture_output=True,

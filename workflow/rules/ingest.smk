@@ -5,6 +5,8 @@ rule ingest:
     input:
         orbit=raw_files("orbit"),
         events=raw_files("events"),
+        # the instrument: events it cannot have seen are refused
+        response=config["response"],
     output:
         orbit=result("orbit"),
         events=result("events"),

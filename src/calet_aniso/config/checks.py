@@ -32,7 +32,9 @@ def expand_globs(key: str, patterns: list[str]) -> list[str]:
         raise ConfigError(key, "no files given (data.source is 'files')")
     files: list[str] = []
     for pattern in patterns:
-        matched = sorted(glob.glob(pattern))
+        # Brackets are taken literally when files with those brackets exist ('run[1]/*.fits'),
+        # else as a glob character class ('orbit_[0-9].fits').
+        matched = sorted(glob.glob(pattern.replace("[", "[[]"))) or sorted(glob.glob(pattern))
         if not matched:
             raise ConfigError(key, f"glob {pattern!r} matches no file")
         files.extend(matched)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,9 @@ from calet_aniso.ingest.validation import (
 )
 from calet_aniso.io.contract_tables import RawTable, read_raw_table
 from calet_aniso.io.files import write_json, write_parquet
+
+if TYPE_CHECKING:
+    from calet_aniso.instrument.response import Response
 
 NORMALISED_ORBIT_COLUMNS = column_names(ORBIT_COLUMNS)
 NORMALISED_EVENT_COLUMNS = [
@@ -215,14 +219,30 @@ def _check_direction(path, frame, directions, pair, tolerance_deg, check) -> Non
     check["max_separation_deg"] = max(check["max_separation_deg"], float(separation.max()))
 
 
+def check_seen_by_response(path: str, raw: pd.DataFrame, response: Response) -> None:
+    """InputError for events the response cannot have seen: θ beyond its field of view
+    (upward-going or mis-assigned events) or energies above its highest node (where the
+    exposure is not defined)."""
+    theta = raw["theta"].to_numpy()
+    fov = response.field_of_view_deg()
+    problem = f"θ beyond the response's field of view ({fov:.1f} deg from the boresight)"
+    fail_where(path, theta > fov, problem, column="theta", values=theta)
+    energy = raw["energy"].to_numpy()
+    top = float(response.energies_gev[-1])
+    problem = f"energy above the response's highest node ({top:g} GeV; exposure undefined)"
+    fail_where(path, energy > top, problem, column="energy", values=energy)
+
+
 def read_events(
     tables: list[RawTable],
     orbit: pd.DataFrame,
     knots: np.ndarray,
     settings: IngestSettings,
+    response: Response | None = None,
 ) -> tuple[pd.DataFrame, list[dict], dict]:
     """Read, validate, select, cut and direct event lists. Returns events, per-file info and
-    the checks and cuts of the report. Dropped rows are counted per file and reason."""
+    the checks and cuts of the report. Dropped rows are counted per file and reason. With a
+    ``response``, events it cannot have seen are refused (:func:`check_seen_by_response`)."""
     start = orbit["start"].to_numpy()
     stop = orbit["stop"].to_numpy()
     live = orbit["livetime"].to_numpy()
@@ -239,6 +259,8 @@ def read_events(
     for table in tables:
         raw, gti = _shift_times(table, ("time",))
         validate_events(table.path, raw)
+        if response is not None:
+            check_seen_by_response(table.path, raw, response)
         times = raw["time"].to_numpy()
         dropped = dict.fromkeys(DROP_REASONS, 0)
         keep = np.ones(len(raw), dtype=bool)
@@ -304,11 +326,13 @@ def ingest(
     *,
     attitude_at: str,
     period: str = "",
+    response: Response | None = None,
 ) -> IngestResult:
     """Validate and normalise one data period (see module docstring).
 
     ``time_system`` is the configured one (None: from the files); ``attitude_at`` is the
-    configured attitude convention ('auto', 'start' or 'midpoint').
+    configured attitude convention ('auto', 'start' or 'midpoint'); ``response`` (optional)
+    refuses events the instrument cannot have seen.
     """
     if not orbit_paths:
         raise InputError("<orbit>", "no orbit files given")
@@ -336,7 +360,7 @@ def ingest(
         gti_report["intervals"] = len(good.intervals)
         orbit = orbit.assign(livetime=scaled)
     knots = attitude_knots(orbit, at_start)
-    events, event_files, extra = read_events(event_tables, orbit, knots, settings)
+    events, event_files, extra = read_events(event_tables, orbit, knots, settings, response)
     orbit = attitude_at_midpoints(orbit, at_start)
     start = orbit["start"].to_numpy()
     stop = orbit["stop"].to_numpy()

@@ -100,8 +100,13 @@ FITS_TIME_SCALES = {
     "TCG": "tcg",
     "TCB": "tcb",
     "GPS": "gps",
-    "UT1": "ut1",
 }
+#: UT1 follows the Earth's rotation: converting it needs IERS tables, which are not loaded
+#: (no network on the machines this runs on; astropy would silently approximate).
+UT1_REFUSED = (
+    "UT1 needs IERS Earth-orientation tables, which this pipeline does not load; "
+    "give times in TT, TAI or UTC"
+)
 
 
 def from_fits_keywords(header: Mapping[str, object]) -> tuple[TimeSystem, float, float] | None:
@@ -118,6 +123,8 @@ def from_fits_keywords(header: Mapping[str, object]) -> tuple[TimeSystem, float,
     else:
         return None
     timesys = str(keys.get("TIMESYS", "TT")).strip().upper()
+    if timesys == "UT1":
+        raise ValueError(f"TIMESYS = 'UT1': {UT1_REFUSED}")
     if timesys not in FITS_TIME_SCALES:
         raise ValueError(f"TIMESYS = {timesys!r} is not a time scale this pipeline knows")
     scale = FITS_TIME_SCALES[timesys]

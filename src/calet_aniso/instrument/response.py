@@ -42,6 +42,13 @@ class Response:
         """HEALPix Nside of the maps."""
         return hp.npix2nside(self.aeff_m2.shape[1])
 
+    def field_of_view_deg(self) -> float:
+        """Largest θ (deg from the boresight) at which the detector sees anything: the
+        farthest pixel with a positive effective area at any energy, plus one pixel size."""
+        seen = np.flatnonzero((self.aeff_m2 > 0).any(axis=0))
+        theta, _ = hp.pix2ang(self.nside, seen)
+        return float(np.degrees(theta.max()) + hp.nside2resol(self.nside, arcmin=True) / 60.0)
+
     def acceptance_m2sr(self) -> np.ndarray:
         """Acceptance ∫ A dΩ (m² sr) at each node."""
         return self.aeff_m2.sum(axis=1) * hp.nside2pixarea(self.nside)
@@ -124,6 +131,7 @@ def read_response(path: str | Path) -> Response:
             energy_column = hdul["ENERGIES"].columns["ENERGY"]
             energies = np.asarray(hdul["ENERGIES"].data["ENERGY"], dtype=np.float64)
             ordering = str(table.header.get("ORDERING", "RING")).upper()
+            nside_keyword = table.header.get("NSIDE")
             maps = np.array(
                 [np.asarray(table.data[c.name], dtype=np.float64) for c in table.columns]
             )
@@ -140,8 +148,19 @@ def read_response(path: str | Path) -> Response:
         raise InputError(
             path, "node energies must be at least two and strictly increasing", column="ENERGY"
         )
+    n_pix = maps.shape[1]
+    if not hp.isnpixok(n_pix):
+        raise InputError(path, f"{n_pix} pixels per map is not a HEALPix size (12 Nside^2)")
+    if nside_keyword is not None and int(nside_keyword) != hp.npix2nside(n_pix):
+        raise InputError(
+            path,
+            f"NSIDE keyword {nside_keyword} disagrees with the {n_pix} pixels per map "
+            f"(Nside {hp.npix2nside(n_pix)})",
+        )
     if ordering == "NESTED":
         maps = np.array([hp.reorder(m, n2r=True) for m in maps])
     if not np.all(np.isfinite(maps)) or np.any(maps < 0):
         raise InputError(path, "effective area must be finite and non-negative")
+    if not np.any(maps > 0):
+        raise InputError(path, "effective area is zero everywhere")
     return Response(energies_gev=energies, aeff_m2=maps, description=description)

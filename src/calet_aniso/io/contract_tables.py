@@ -6,6 +6,7 @@ with :func:`write_contract_table`, so simulated files are exactly what real file
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,7 +59,7 @@ class _Read:
     gti: np.ndarray | None
 
 
-def _read_parquet(path: Path) -> _Read:
+def _read_parquet(path: Path, required: tuple[str, ...]) -> _Read:
     try:
         table = pq.read_table(path)
         metadata = read_parquet_metadata(path)
@@ -85,14 +86,21 @@ def _gti(hdul: fits.HDUList) -> np.ndarray | None:
     return np.stack([np.asarray(data["START"], float), np.asarray(data["STOP"], float)], axis=1)
 
 
-def _read_fits(path: Path) -> _Read:
+def _has_columns(hdu: fits.BinTableHDU, required: tuple[str, ...]) -> bool:
+    return {name.lower() for name in required} <= {c.name.lower() for c in hdu.columns}
+
+
+def _read_fits(path: Path, required: tuple[str, ...]) -> _Read:
     try:
         with fits.open(path, mode="readonly", memmap=False) as hdul:
             tables = [h for h in hdul if isinstance(h, fits.BinTableHDU) and h.name != "GTI"]
             if not tables:
                 raise InputError(path, "no binary table extension in FITS file")
+            # The table holding this contract's columns (a file may hold EVENTS and SC_DATA
+            # in any order), else a known extension name, else the first table.
+            complete = [h for h in tables if _has_columns(h, required)]
             preferred = [h for h in tables if h.name in FITS_EXTNAMES.values()]
-            hdu = (preferred or tables)[0]
+            hdu = (complete or preferred or tables)[0]
             header = {**dict(hdul[0].header), **dict(hdu.header)}
             data = hdu.data
             columns: dict[str, np.ndarray] = {}
@@ -115,13 +123,19 @@ def _read_fits(path: Path) -> _Read:
     return _Read(columns, units, tuple(vectors), n_rows, header, extname, gti)
 
 
-def _read_csv(path: Path) -> _Read:
+def _read_csv(path: Path, required: tuple[str, ...]) -> _Read:
     try:
+        # The header as written (pandas would rename a repeated name 'x' to 'x.1').
+        header = pd.read_csv(path, comment="#", header=None, nrows=1, dtype=str)
         frame = pd.read_csv(path, comment="#", skipinitialspace=True)
     except pd.errors.EmptyDataError as exc:
         raise InputError(path, "empty file (no header, no rows)") from exc
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError) as exc:
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError, zlib.error) as exc:
         raise InputError(path, f"truncated or corrupt CSV file ({exc})") from exc
+    names = [str(name).strip() for name in header.iloc[0]]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise InputError(path, "column name repeated in the header", column=repeated[0])
     columns = {str(name).strip(): frame[name].to_numpy() for name in frame.columns}
     return _Read(columns, dict.fromkeys(columns), (), len(frame), {}, None, None)
 
@@ -200,7 +214,7 @@ def read_raw_table(path: str | Path, contract: tuple[Column, ...]) -> RawTable:
         raise InputError(path, "file does not exist")
     if path.stat().st_size == 0:
         raise InputError(path, "empty file (0 bytes)")
-    read = _READERS[fmt](path)
+    read = _READERS[fmt](path, tuple(c.name for c in contract if c.required))
     by_lower: dict[str, str] = {}
     for name in (*read.columns, *read.vectors):
         key = name.lower()
