@@ -6,7 +6,7 @@ CORES ?= all
 
 PERIOD ?= $(shell $(BIN)/python -c "from calet_aniso.config.schema import load_config; print(load_config('config/config.yaml')['period'])" 2>/dev/null)
 
-.PHONY: setup run report summary browser test test-fast lint format clean-results
+.PHONY: setup run report summary browser test test-fast lint format clean-results sweep-bad-inputs
 
 $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,3 +50,7 @@ format: setup
 
 clean-results:
 	rm -rf results .snakemake
+
+# Hostile inputs through the real snakemake command (about 20 minutes; not in `make test`).
+sweep-bad-inputs: setup
+	$(BIN)/python tests/sweep_bad_inputs.py

@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--days", type=float, default=1115.0)
     parser.add_argument("--cadence", type=float, default=10.0)
     parser.add_argument("--subset-hours", type=float, default=6.0)
+    parser.add_argument("--nside", type=int, default=NSIDE, help="sky map Nside (64, 128, 256)")
     args = parser.parse_args()
     os.chdir(REPO)  # config paths are relative to the repository
     response = read_response(RESPONSE)
@@ -105,7 +106,7 @@ def main() -> None:
         code = CHILD.format(
             response=str(RESPONSE),
             orbit=str(orbit_path),
-            nside=NSIDE,
+            nside=args.nside,
             out=str(out),
         )
         t0 = time.perf_counter()
@@ -118,7 +119,7 @@ def main() -> None:
 
     fast_total = float(t_cube) + float(t_project)
     print(
-        f"full period: {n_total:,} intervals ({args.days:g} d at {args.cadence:g} s), Nside {NSIDE}, "
+        f"full period: {n_total:,} intervals ({args.days:g} d at {args.cadence:g} s), Nside {args.nside}, "
         f"{n_nodes} energy nodes"
     )
     print(f"  live-time cube: {int(n_cells):,} cells in {float(t_cube):.1f} s (incl. Parquet read)")
@@ -133,12 +134,13 @@ def main() -> None:
     )
 
     # Side by side on the same subset: fast (cube + projection) vs brute force, all nodes.
-    exposure_from_cube(livetime_cube([subset.iloc[:10]], 64, 2.0), response, NSIDE)  # warm-up
+    nside = args.nside
+    exposure_from_cube(livetime_cube([subset.iloc[:10]], 64, 2.0), response, nside)  # warm-up
     t0 = time.perf_counter()
-    fast = exposure_from_cube(livetime_cube(orbit_batches(subset), 64, 2.0), response, NSIDE)
+    fast = exposure_from_cube(livetime_cube(orbit_batches(subset), 64, 2.0), response, nside)
     t_fast = time.perf_counter() - t0
     t0 = time.perf_counter()
-    brute = brute_force_exposure(subset, response, NSIDE)
+    brute = brute_force_exposure(subset, response, nside)
     t_brute = time.perf_counter() - t0
     mask = brute > 0.1 * brute.max(axis=1, keepdims=True)
     dev = np.abs(fast[mask] / brute[mask] - 1).max()

@@ -15,7 +15,13 @@ default 50 skies per true amplitude and direction) for the same five thresholds,
 beside the isotropic run: target (issue: limits with exact coverage) isotropic + belts
 within 2× of the isotropic run alone.
 
+Then the scale of Fermi-LAT's e± sample (issue: scale): 20 000 samples at N̄ = 12 million
+on the same Nside-64 exposure, where the sampler draws pixels' counts (cost flat in N), in
+≤ 30 s wall on 2 cores, beside the event-by-event method timed on a subset in the same run;
+the measured cost of both methods around the switch (N̄ = 2 N_pix); and Nside 128 and 256.
+
     python benchmarks/bench_montecarlo.py [--samples 20000] [--naive-samples 20]
+        [--scale-subset 10]
 """
 
 from __future__ import annotations
@@ -35,7 +41,11 @@ from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import read_response
 from calet_aniso.montecarlo.neyman_belt import build_belt
-from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples
+from calet_aniso.montecarlo.sampler import (
+    PIXEL_METHOD_EVENTS_PER_PIXEL,
+    IsotropicSky,
+    run_samples,
+)
 from calet_aniso.simulation.observation import SimulationSettings, simulate_orbit_table
 from calet_aniso.simulation.orbit import CircularOrbit, nearest_tle, read_tle_file
 
@@ -81,6 +91,7 @@ def main() -> None:
     )
     parser.add_argument("--samples", type=int, default=20_000)
     parser.add_argument("--naive-samples", type=int, default=20)
+    parser.add_argument("--scale-subset", type=int, default=10)
     args = parser.parse_args()
     os.chdir(REPO)  # config paths are relative to the repository
     exposure = exposure_map()
@@ -88,6 +99,7 @@ def main() -> None:
         f"exposure: Nside {NSIDE}, max/min over covered sky {exposure.max() / exposure[exposure > 0].min():.2f}"
     )
     skies = [IsotropicSky.from_exposure(exposure, n, 0.0) for n in COUNTS]
+    print(f"methods: {', '.join(sky.method for sky in skies)}")
     run_samples(skies[0], 1, 0, 0, 2)  # JIT (or cache load) outside the timing
     rss_before = peak_rss_mb()
 
@@ -141,6 +153,49 @@ def main() -> None:
         f"naive loop per sample {per_naive * 1e3:.1f} ms -> full run {full_naive / 60:.1f} min; "
         f"full-run ratio {full_naive / fast_total:.0f}x (target >= 50x)"
     )
+    scale(exposure, args.samples, args.scale_subset)
+
+
+def timed(sky: IsotropicSky, count: int) -> float:
+    t = time.perf_counter()
+    run_samples(sky, 20190724, 0, 0, count)
+    return time.perf_counter() - t
+
+
+def scale(exposure: np.ndarray, samples: int, subset: int) -> None:
+    """Fermi-scale counts: pixels' counts drawn vs every event drawn; the switch; Nside."""
+    npix = len(exposure)
+    fermi = IsotropicSky.from_exposure(exposure, 12_000_000, 0.0)
+    by_events = dataclasses.replace(fermi, method="events")
+    run_samples(fermi, 1, 0, 0, 2)  # JIT outside the timing
+    pixels = timed(fermi, samples)
+    events = timed(by_events, subset) / subset * samples
+    print(
+        f"N = 12 000 000, Nside {NSIDE}: {samples} samples drawing pixels' counts {pixels:.1f} s "
+        f"wall (target <= 30 s); drawing every event {events / 60:.1f} min (from {subset} "
+        f"samples); ratio {events / pixels:.0f}x"
+    )
+    print(f"switch at N = {PIXEL_METHOD_EVENTS_PER_PIXEL:g} N_pix; per sample (ms):")
+    for factor in (0.5, 1.0, 2.0, 4.0):
+        sky = IsotropicSky.from_exposure(exposure, factor * npix, 0.0)
+        each = {
+            method: timed(dataclasses.replace(sky, method=method), 500) / 500 * 1e3
+            for method in ("events", "pixels")
+        }
+        print(
+            f"  N = {factor:g} N_pix = {factor * npix:8.0f}: events {each['events']:.2f}, "
+            f"pixels {each['pixels']:.2f} (chosen: {sky.method})"
+        )
+    for nside in (128, 256):
+        fine = hp.ud_grade(exposure, nside)
+        for n in (50_000, 12_000_000):
+            sky = IsotropicSky.from_exposure(fine, n, 0.0)
+            count = 2000
+            seconds = timed(sky, count)
+            print(
+                f"Nside {nside}, N = {n:>10,}: {sky.method:6s} {seconds / count * 1e3:.2f} ms per "
+                f"sample -> {seconds / count * samples:.0f} s for {samples}"
+            )
 
 
 if __name__ == "__main__":

@@ -30,10 +30,12 @@ with rule_log(snakemake.log[0], "mc_shard") as log:
     )
     write_samples(columns, snakemake.output.samples, threshold, sky.mean_count, params.seed)
     log.info(
-        "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f in the unmasked sky",
+        "threshold %g GeV, shard %d: samples %d..%d, mean count %.1f in the unmasked sky "
+        "(drawing %s)",
         threshold,
         shard,
         first,
         first + count - 1,
         sky.mean_count,
+        "every event" if sky.method == "events" else "each pixel's count",
     )

@@ -351,3 +351,22 @@ def test_one_fits_file_with_events_before_the_orbit_table(tmp_path, good, time_s
 
     pd.testing.assert_frame_equal(one.orbit, two.orbit, check_exact=True)
     pd.testing.assert_frame_equal(one.events, two.events, check_exact=True)
+
+
+def test_an_event_in_two_files(tmp_path, good, time_system):
+    """Overlapping event files would count events twice: refused, naming both files."""
+    orbit, events = good
+    write_contract_table(orbit, tmp_path / "orbit.csv", ORBIT_COLUMNS, "orbit")
+    write_contract_table(events.iloc[:200], tmp_path / "events_a.csv", EVENT_COLUMNS, "events")
+    write_contract_table(events.iloc[150:], tmp_path / "events_b.csv", EVENT_COLUMNS, "events")
+    with pytest.raises(InputError) as info:
+        ingest(
+            [str(tmp_path / "orbit.csv")],
+            [str(tmp_path / "events_a.csv"), str(tmp_path / "events_b.csv")],
+            time_system,
+            INGEST_30,
+            attitude_at="auto",
+        )
+    message = str(info.value)
+    assert_names(message, "events_b.csv", "time", 50, 0)
+    assert "event repeated from" in message and "events_a.csv data row 150" in message

@@ -95,3 +95,8 @@ def test_glob_brackets_are_literal_where_such_files_exist(tmp_path):
         str(tmp_path / "orbit_1.fits"),
         str(tmp_path / "orbit_2.fits"),
     ]
+
+
+def test_files_given_for_a_simulated_period_are_refused():
+    with pytest.raises(Exception, match=r"data\.orbit.*data\.source: files"):
+        default_config(data={"source": "simulation", "orbit": ["o.fits"], "events": ["e.fits"]})

@@ -23,9 +23,13 @@ def nonuniform_exposure(nside):
     return 1.0 + 0.6 * np.cos(theta) ** 2 + 0.2 * np.sin(phi) * np.sin(theta)
 
 
-@pytest.mark.parametrize(("nside", "mean_count"), [(16, 300.0), (64, 20_000.0)])
-def test_per_sample_multipoles_equal_anafast(nside, mean_count):
+@pytest.mark.parametrize(
+    ("nside", "mean_count", "method"),
+    [(16, 300.0, "events"), (64, 20_000.0, "events"), (16, 20_000.0, "pixels")],
+)
+def test_per_sample_multipoles_equal_anafast(nside, mean_count, method):
     sky = IsotropicSky.from_exposure(nonuniform_exposure(nside), mean_count, 0.0)
+    assert sky.method == method
     result = run_samples(sky, seed=5, threshold_index=2, first=10, count=4)
     weight = sky.pixel_table[:, 2]
     for row in range(4):
@@ -37,16 +41,18 @@ def test_per_sample_multipoles_equal_anafast(nside, mean_count):
             np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
 
 
-@pytest.mark.parametrize("min_relative_exposure", [0.0, 0.8])
+@pytest.mark.parametrize(
+    ("min_relative_exposure", "mean_count"), [(0.0, 500.0), (0.8, 500.0), (0.8, 20_000.0)]
+)
 def test_monte_carlo_samples_through_the_data_path_give_identical_statistics(
-    response, min_relative_exposure
+    response, min_relative_exposure, mean_count
 ):
     """Each sample's events, placed at its pixels' centres with any energy, go through the
     data's own path (mask, eq. 3.1 weights from the average exposure, sky maps, headline
     row): every statistic equals the Monte Carlo's to rounding."""
     nside = 16
     average = 1e10 * nonuniform_exposure(nside)  # m² s
-    sky = IsotropicSky.from_exposure(average, 500.0, min_relative_exposure)
+    sky = IsotropicSky.from_exposure(average, mean_count, min_relative_exposure)
     directions = {"vela": unit_vector(263.55, -2.79), "pole": np.array([0.0, 0.0, 1.0])}
     result = run_samples(sky, seed=8, threshold_index=3, first=0, count=5, directions=directions)
     # Node maps all equal to the average: A(E, p) = Ā(p) at any energy.
@@ -76,10 +82,12 @@ def test_monte_carlo_samples_through_the_data_path_give_identical_statistics(
                 )
 
 
-def test_uniform_exposure_gives_maxwell_delta():
+@pytest.mark.parametrize(("nside", "method"), [(16, "events"), (8, "pixels")])
+def test_uniform_exposure_gives_maxwell_delta(nside, method):
     """δ̂ of N isotropic events on a uniform exposure: Maxwell with σ = √(3/N)."""
     n = 2000.0
-    sky = IsotropicSky.from_exposure(np.ones(hp.nside2npix(16)), n, 0.0)
+    sky = IsotropicSky.from_exposure(np.ones(hp.nside2npix(nside)), n, 0.0)
+    assert sky.method == method
     result = run_samples(sky, seed=11, threshold_index=0, first=0, count=4000)
     # Scale each sample by its own N (Poisson fluctuates it): δ √N is Maxwell with σ = √3.
     scaled = result["delta_uncorrected"] * np.sqrt(result["n_events"])
@@ -155,8 +163,9 @@ def test_ring_poisson_counts_follow_the_exposure():
     assert abs(sky.ring_mean.sum() - 50.0) < 1e-9
 
 
-def test_results_do_not_depend_on_sharding():
-    sky = IsotropicSky.from_exposure(nonuniform_exposure(16), 400.0, 0.0)
+@pytest.mark.parametrize("mean_count", [400.0, 8000.0])  # events, pixels
+def test_results_do_not_depend_on_sharding(mean_count):
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(16), mean_count, 0.0)
     whole = run_samples(sky, seed=3, threshold_index=1, first=0, count=105)
     for n_shards in (1, 3, 7):
         parts = [run_samples(sky, 3, 1, *shard_range(105, n_shards, s)) for s in range(n_shards)]
@@ -198,11 +207,12 @@ def test_ring_tables_in_one_pass_equal_ring_by_ring_tables(rng):
     np.testing.assert_array_equal(packed_ring_tables(exposure, ring_start), expected)
 
 
-def test_samples_are_independent_of_the_thread_count():
+@pytest.mark.parametrize("mean_count", [500.0, 5000.0])  # events, pixels
+def test_samples_are_independent_of_the_thread_count(mean_count):
     """One numba thread or two: the same samples bit for bit (a stream per sample)."""
     import numba
 
-    sky = IsotropicSky.from_exposure(nonuniform_exposure(8), 500.0, 0.0)
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(8), mean_count, 0.0)
     threads = numba.get_num_threads()
     try:
         numba.set_num_threads(1)
@@ -213,3 +223,32 @@ def test_samples_are_independent_of_the_thread_count():
         numba.set_num_threads(threads)
     for name, values in one.items():
         np.testing.assert_array_equal(two[name], values, err_msg=name)
+
+
+def test_pixel_counts_follow_the_exposure():
+    """Pixel-by-pixel draws: mean and variance of each pixel's count are λ_p (Poisson), an
+    unexposed cap stays empty."""
+    nside = 8
+    exposure = nonuniform_exposure(nside)
+    exposure[:20] = 0.0
+    sky = IsotropicSky.from_exposure(exposure, 5000.0, 0.0)
+    assert sky.method == "pixels"
+    counts = np.array([counts_map(sky, 2, 0, i) for i in range(2000)])
+    expected = 5000.0 * exposure / exposure.sum()
+    assert counts[:, :20].sum() == 0
+    chi2 = (((counts.sum(axis=0) - 2000 * expected) ** 2)[20:] / (2000 * expected[20:])).sum()
+    assert stats.chi2.sf(chi2, len(exposure) - 21) > 1e-3
+    dispersion = counts[:, 20:].var(axis=0, ddof=1) / expected[20:]
+    assert abs(dispersion.mean() - 1.0) < 3 * np.sqrt(2.0 / 1999 / dispersion.size)
+
+
+def test_both_methods_give_the_same_distribution():
+    """Events drawn one by one and pixels' counts drawn directly: the same law of δ̂, C2/C0
+    and N (two-sample KS on 3000 skies each, non-uniform exposure)."""
+    import dataclasses
+
+    sky = IsotropicSky.from_exposure(nonuniform_exposure(8), 1600.0, 0.0)
+    by_pixels = run_samples(dataclasses.replace(sky, method="pixels"), 4, 0, 0, 3000)
+    by_events = run_samples(dataclasses.replace(sky, method="events"), 4, 0, 0, 3000)
+    for name in ("delta", "c2_over_c0", "delta_uncorrected", "n_events"):
+        assert stats.ks_2samp(by_pixels[name], by_events[name]).pvalue > 1e-3, name

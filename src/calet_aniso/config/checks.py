@@ -132,6 +132,13 @@ def check_config(config: dict) -> None:
                 "time_system", "CSV files state no time system: give its epoch and scale"
             )
         return
+    for name in RAW_NAMES:
+        if config["data"][name]:
+            raise ConfigError(
+                f"data.{name}",
+                "files given while data.source is 'simulation' (they would be ignored and "
+                "the period simulated): set data.source: files",
+            )
     sim = config["simulation"]
     start = _parse_time("simulation.start", sim["start"])
     stop = _parse_time("simulation.stop", sim["stop"])

@@ -233,6 +233,36 @@ def check_seen_by_response(path: str, raw: pd.DataFrame, response: Response) -> 
     fail_where(path, energy > top, problem, column="energy", values=energy)
 
 
+#: Columns that identify an event: two rows equal in all of them are the same event.
+EVENT_IDENTITY = ("time", "energy", "theta", "phi")
+
+
+def check_no_event_in_two_files(tables: list[RawTable], identities: list[pd.DataFrame]) -> None:
+    """InputError if an event kept from one file is repeated in another (overlapping event files
+    would count it twice), naming the later file, its first such row and the earlier file's
+    row. ``identities``: per file, the kept rows' EVENT_IDENTITY columns and ``row`` (in file)."""
+    if len(tables) < 2:
+        return
+    keys = pd.concat(
+        [frame.assign(file=i) for i, frame in enumerate(identities)], ignore_index=True
+    )
+    repeated = keys.duplicated(subset=list(EVENT_IDENTITY)).to_numpy()
+    if not repeated.any():
+        return
+    later = keys[repeated].sort_values(["file", "row"]).iloc[0]
+    same = (keys[list(EVENT_IDENTITY)] == later[list(EVENT_IDENTITY)]).all(axis=1).to_numpy()
+    earlier = keys[same].iloc[0]
+    raise InputError(
+        tables[int(later["file"])].path,
+        f"event repeated from {tables[int(earlier['file'])].path} data row {int(earlier['row'])} "
+        "(the same time, energy and direction; overlapping event files)",
+        column="time",
+        count=int(repeated.sum()),
+        first_row=int(later["row"]),
+        value=float(later["time"]),
+    )
+
+
 def read_events(
     tables: list[RawTable],
     orbit: pd.DataFrame,
@@ -256,6 +286,7 @@ def read_events(
         for name in ("lb_check", "radec_check")
     }
     below = 0
+    identities = []
     for table in tables:
         raw, gti = _shift_times(table, ("time",))
         validate_events(table.path, raw)
@@ -283,6 +314,7 @@ def read_events(
             dropped[reason] = int(bad.sum())
             keep &= ~bad
         frame = raw[keep]
+        identities.append(frame[list(EVENT_IDENTITY)].assign(row=np.flatnonzero(keep)))
         directions = event_directions(orbit, knots, frame, index[keep])
         _check_direction(
             table.path,
@@ -311,6 +343,7 @@ def read_events(
                 "gti": None if gti is None else len(gti),
             }
         )
+    check_no_event_in_two_files(tables, identities)
     events = pd.concat(frames, ignore_index=True)
     events = events.sort_values("time", kind="mergesort", ignore_index=True)
     dropped_total = {r: int(sum(f["dropped"][r] for f in files)) for r in DROP_REASONS}

@@ -6,6 +6,8 @@ with :func:`write_contract_table`, so simulated files are exactly what real file
 
 from __future__ import annotations
 
+import gzip
+import io
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -285,6 +287,7 @@ def write_contract_table(
             attitude_at.upper(),
             "attitude columns hold at interval " + attitude_at,
         )
+    gzipped = str(path).lower().endswith(".gz")
     with atomic_output(path) as tmp:
         if fmt == "fits":
             cols = [
@@ -299,6 +302,15 @@ def write_contract_table(
             hdu = fits.BinTableHDU.from_columns(cols, name=FITS_EXTNAMES[kind])
             for key, value in keywords.items():
                 hdu.header[key] = value
-            fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp)
+            buffer = io.BytesIO()
+            fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(buffer)
+            content = buffer.getvalue()
         else:
-            frame.to_csv(tmp, index=False, float_format="%.17g")
+            content = frame.to_csv(index=False, float_format="%.17g").encode()
+        with open(tmp, "wb") as out:
+            if gzipped:  # the temporary name does not end in .gz: compress explicitly,
+                # with no name or time in the header (same table, same bytes)
+                with gzip.GzipFile(filename="", mode="wb", fileobj=out, mtime=0) as packed:
+                    packed.write(content)
+            else:
+                out.write(content)

@@ -18,6 +18,13 @@ a_lm += R_lm(ring) × sum. The result is the pixel-area quadrature of
 and with every memory access in a ring-local, cache-resident table. Arithmetic is strict
 IEEE (no fastmath), so results are also identical across CPU types.
 
+Above a few events per pixel, drawing every event costs more than drawing every pixel:
+then (``method = "pixels"``, chosen from N̄ and N_pix alone, so deterministically) each
+pixel's count is drawn directly, n_p ~ Poisson(λ_p), and the same ring sums are accumulated
+with n_p as multiplicity: the cost is flat in N. Both methods draw independent Poisson counts
+per pixel, the same distribution; their random streams differ, so a threshold's samples
+depend on the method its N̄ selects (never on shards, executor or threads).
+
 Random numbers: every sample has its own stream (``montecarlo.random_streams``), so results
 do not depend on how samples are split into shards, on the executor or on the thread count.
 """
@@ -60,6 +67,9 @@ class IsotropicSky:
     pixel_table : (npix, 3) cos φ, sin φ and event weight w_p of each pixel.
     ring_factors : (n_rings, 16) R_lm of each ring, in ``lm_pairs`` order.
     pixel_area : ΔΩ = 4π / N_pix (sr).
+    pixel_mean : (npix,) expected events per pixel λ_p.
+    method : "events" (N̄ ≤ PIXEL_METHOD_EVENTS_PER_PIXEL × N_pix: every event drawn) or
+        "pixels" (every pixel's count drawn).
     """
 
     mean_count: float
@@ -69,6 +79,8 @@ class IsotropicSky:
     pixel_table: np.ndarray
     ring_factors: np.ndarray
     pixel_area: float
+    pixel_mean: np.ndarray
+    method: str
 
     @classmethod
     def from_exposure(
@@ -116,7 +128,19 @@ class IsotropicSky:
             table,
             geometry.ring_factors,
             4.0 * np.pi / npix,
+            mean_count * rate / rate.sum(),
+            sampling_method(mean_count, npix),
         )
+
+
+#: Above this many expected events per pixel, pixels' counts are drawn instead of events
+#: (measured break-even on this machine: benchmarks/bench_montecarlo.py).
+PIXEL_METHOD_EVENTS_PER_PIXEL = 2.0
+
+
+def sampling_method(mean_count: float, npix: int) -> str:
+    """'pixels' when N̄ > PIXEL_METHOD_EVENTS_PER_PIXEL × N_pix, else 'events'."""
+    return "pixels" if mean_count > PIXEL_METHOD_EVENTS_PER_PIXEL * npix else "events"
 
 
 @dataclass(frozen=True)
@@ -255,6 +279,92 @@ def _run(
     return n_events, alm
 
 
+@numba.njit(parallel=True, cache=True)
+def _run_pixels(
+    seed,
+    threshold_index,
+    first,
+    count,
+    pixel_mean,
+    ring_start,
+    table,
+    factors,
+    slot,
+    pixel_area,
+    n_chunks,
+):
+    """As :func:`_run`, drawing each pixel's count n_p ~ Poisson(λ_p) instead of events."""
+    n_rings = ring_start.shape[0] - 1
+    n_events = np.zeros(count, dtype=np.int64)
+    alm = np.zeros((count, 2, 16))
+    for chunk in numba.prange(n_chunks):
+        ring_sums = np.zeros(16)
+        for i in range(chunk, count, n_chunks):
+            state = new_stream(sample_key(seed, threshold_index, first + i))
+            total = 0
+            for ring in range(n_rings):
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
+                for pixel in range(ring_start[ring], ring_start[ring + 1]):
+                    n = poisson(state, pixel_mean[pixel])
+                    if n == 0:
+                        continue
+                    total += n
+                    k = float(n)
+                    c1 = table[pixel, 0]
+                    s1 = table[pixel, 1]
+                    w = k * table[pixel, 2]
+                    c2, s2, c3, s3 = _trig(c1, s1)
+                    a0 += w
+                    a1 += w * c1
+                    a2 += w * c2
+                    a3 += w * c3
+                    a4 += w * s1
+                    a5 += w * s2
+                    a6 += w * s3
+                    b0 += k
+                    b1 += k * c1
+                    b2 += k * c2
+                    b3 += k * c3
+                    b4 += k * s1
+                    b5 += k * s2
+                    b6 += k * s3
+                if b0 == 0.0:
+                    continue
+                ring_sums[0] = a0
+                ring_sums[1] = a1
+                ring_sums[2] = a2
+                ring_sums[3] = a3
+                ring_sums[4] = a4
+                ring_sums[5] = a5
+                ring_sums[6] = a6
+                ring_sums[8] = b0
+                ring_sums[9] = b1
+                ring_sums[10] = b2
+                ring_sums[11] = b3
+                ring_sums[12] = b4
+                ring_sums[13] = b5
+                ring_sums[14] = b6
+                for index in range(16):
+                    f = factors[ring, index]
+                    alm[i, 0, index] += f * ring_sums[slot[index]]
+                    alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+            n_events[i] = total
+            for index in range(16):
+                alm[i, 0, index] *= pixel_area
+                alm[i, 1, index] *= pixel_area
+    return n_events, alm
+
+
+@numba.njit(cache=True)
+def _pixel_counts_map(seed, threshold_index, sample_index, pixel_mean):
+    state = new_stream(sample_key(seed, threshold_index, sample_index))
+    counts = np.zeros(pixel_mean.shape[0])
+    for pixel in range(pixel_mean.shape[0]):
+        counts[pixel] = poisson(state, pixel_mean[pixel])
+    return counts
+
+
 @numba.njit(cache=True)
 def _counts_map(seed, threshold_index, sample_index, ring_mean, ring_start, ring_alias):
     state = new_stream(sample_key(seed, threshold_index, sample_index))
@@ -269,6 +379,10 @@ def _counts_map(seed, threshold_index, sample_index, ring_mean, ring_start, ring
 
 def counts_map(sky: IsotropicSky, seed: int, threshold_index: int, sample_index: int) -> np.ndarray:
     """The counts map of one sample (same stream as :func:`run_samples`); for checks."""
+    if sky.method == "pixels":
+        return _pixel_counts_map(
+            np.uint64(seed), np.uint64(threshold_index), np.uint64(sample_index), sky.pixel_mean
+        )
     return _counts_map(
         np.uint64(seed),
         np.uint64(threshold_index),
@@ -294,20 +408,12 @@ def run_samples(
     counts map: the same function the data's maps go through; then the corrected map's dipole
     component toward each named direction (unit vectors, ``statistics.dipole_toward``).
     """
-    n_events, alm = _run(
-        np.uint64(seed),
-        np.uint64(threshold_index),
-        np.uint64(first),
-        count,
-        sky.ring_mean,
-        sky.ring_start,
-        sky.ring_alias,
-        sky.pixel_table,
-        sky.ring_factors,
-        SLOT,
-        sky.pixel_area,
-        numba.get_num_threads(),
-    )
+    key = (np.uint64(seed), np.uint64(threshold_index), np.uint64(first), count)
+    common = (sky.pixel_table, sky.ring_factors, SLOT, sky.pixel_area, numba.get_num_threads())
+    if sky.method == "pixels":
+        n_events, alm = _run_pixels(*key, sky.pixel_mean, sky.ring_start, *common)
+    else:
+        n_events, alm = _run(*key, sky.ring_mean, sky.ring_start, sky.ring_alias, *common)
     columns: dict[str, np.ndarray] = {
         "sample": np.arange(first, first + count, dtype=np.int64),
         "n_events": n_events,
