@@ -6,7 +6,7 @@ CORES ?= all
 
 PERIOD ?= $(shell $(BIN)/python -c "from calet_aniso.config.schema import load_config; print(load_config('config/config.yaml')['period'])" 2>/dev/null)
 
-.PHONY: setup run report summary browser test test-fast lint format clean-results sweep-bad-inputs
+.PHONY: setup run report summary browser cluster test test-fast lint format clean-results sweep-bad-inputs
 
 $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,11 @@ summary: setup
 browser:
 	tests/browser/install-chromium.sh
 
-test: setup browser
+# The one-node SLURM cluster's Debian packages (root only; the cluster tests start it).
+cluster:
+	tests/cluster/install.sh
+
+test: setup browser cluster
 	$(BIN)/python -m pytest
 
 # Daily work: everything but the end-to-end workflow runs and the calibration study (~1 min).

@@ -14,7 +14,6 @@ set -euo pipefail
 
 dir=${CALET_CLUSTER_DIR:-/tmp/calet-aniso-slurm}
 marker="# Written by calet-aniso tests/cluster/start.sh"
-packages=(slurmctld slurmd slurm-client munge slurmdbd mariadb-server)
 
 say() { echo "cluster: $*"; }
 die() {
@@ -25,18 +24,8 @@ die() {
 [[ $(id -u) -eq 0 ]] || die "needs root (SLURM runs its daemons and jobs as root here)"
 
 # 1. Packages.
-missing=()
-for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if ((${#missing[@]})); then
-    say "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    # policy-rc.d stops the packages' own service start (no systemd here; we start our own).
-    apt-get update -q >/dev/null || true
-    apt-get install -y -q --no-install-recommends "${missing[@]}" >"${TMPDIR:-/tmp}/calet-slurm-apt.log" 2>&1 ||
-        die "apt-get install ${missing[*]} failed; see ${TMPDIR:-/tmp}/calet-slurm-apt.log"
-fi
+"$(dirname "$0")/install.sh"
+command -v slurmctld >/dev/null || die "SLURM is not installed (tests/cluster/install.sh)"
 
 # 2. Never touch a configuration that is not ours.
 mkdir -p /etc/slurm

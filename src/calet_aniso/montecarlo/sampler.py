@@ -135,7 +135,7 @@ class IsotropicSky:
 
 #: Above this many expected events per pixel, pixels' counts are drawn instead of events
 #: (measured break-even on this machine: benchmarks/bench_montecarlo.py).
-PIXEL_METHOD_EVENTS_PER_PIXEL = 2.0
+PIXEL_METHOD_EVENTS_PER_PIXEL = 4.0
 
 
 def sampling_method(mean_count: float, npix: int) -> str:
@@ -197,6 +197,42 @@ SLOT = np.array(
 )
 
 
+@numba.njit(inline="always")
+def _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6):
+    """A ring's Fourier sums: weighted Σ{1, cos mφ, sin mφ} in slots 0-6, unweighted in 8-14."""
+    ring_sums[0] = a0
+    ring_sums[1] = a1
+    ring_sums[2] = a2
+    ring_sums[3] = a3
+    ring_sums[4] = a4
+    ring_sums[5] = a5
+    ring_sums[6] = a6
+    ring_sums[8] = b0
+    ring_sums[9] = b1
+    ring_sums[10] = b2
+    ring_sums[11] = b3
+    ring_sums[12] = b4
+    ring_sums[13] = b5
+    ring_sums[14] = b6
+
+
+@numba.njit(inline="always")
+def _add_ring(alm, i, ring_factors, slot, ring_sums):
+    """a_lm of sample i += R_lm(ring) × the ring's sums (weighted map [0], counts map [1])."""
+    for index in range(16):
+        f = ring_factors[index]
+        alm[i, 0, index] += f * ring_sums[slot[index]]
+        alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+
+
+@numba.njit(inline="always")
+def _scale(alm, i, pixel_area):
+    """Sums over pixels to integrals over the sphere: × ΔΩ."""
+    for index in range(16):
+        alm[i, 0, index] *= pixel_area
+        alm[i, 1, index] *= pixel_area
+
+
 @numba.njit(parallel=True, cache=True)
 def _run(
     seed,
@@ -254,28 +290,10 @@ def _run(
                     b4 += s1
                     b5 += s2
                     b6 += s3
-                ring_sums[0] = a0
-                ring_sums[1] = a1
-                ring_sums[2] = a2
-                ring_sums[3] = a3
-                ring_sums[4] = a4
-                ring_sums[5] = a5
-                ring_sums[6] = a6
-                ring_sums[8] = float(n)
-                ring_sums[9] = b1
-                ring_sums[10] = b2
-                ring_sums[11] = b3
-                ring_sums[12] = b4
-                ring_sums[13] = b5
-                ring_sums[14] = b6
-                for index in range(16):
-                    f = factors[ring, index]
-                    alm[i, 0, index] += f * ring_sums[slot[index]]
-                    alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, float(n), b1, b2, b3, b4, b5, b6)
+                _add_ring(alm, i, factors[ring], slot, ring_sums)
             n_events[i] = total
-            for index in range(16):
-                alm[i, 0, index] *= pixel_area
-                alm[i, 1, index] *= pixel_area
+            _scale(alm, i, pixel_area)
     return n_events, alm
 
 
@@ -331,28 +349,10 @@ def _run_pixels(
                     b6 += k * s3
                 if b0 == 0.0:
                     continue
-                ring_sums[0] = a0
-                ring_sums[1] = a1
-                ring_sums[2] = a2
-                ring_sums[3] = a3
-                ring_sums[4] = a4
-                ring_sums[5] = a5
-                ring_sums[6] = a6
-                ring_sums[8] = b0
-                ring_sums[9] = b1
-                ring_sums[10] = b2
-                ring_sums[11] = b3
-                ring_sums[12] = b4
-                ring_sums[13] = b5
-                ring_sums[14] = b6
-                for index in range(16):
-                    f = factors[ring, index]
-                    alm[i, 0, index] += f * ring_sums[slot[index]]
-                    alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6)
+                _add_ring(alm, i, factors[ring], slot, ring_sums)
             n_events[i] = total
-            for index in range(16):
-                alm[i, 0, index] *= pixel_area
-                alm[i, 1, index] *= pixel_area
+            _scale(alm, i, pixel_area)
     return n_events, alm
 
 
