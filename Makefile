@@ -12,6 +12,7 @@ $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m calet_aniso.montecarlo.compile
 	touch $@
 
 setup: $(BIN)/snakemake

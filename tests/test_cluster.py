@@ -131,6 +131,31 @@ def running_jobs(run_id: str) -> list[tuple[str, str]]:
     return [tuple(line.split("|", 1)) for line in answer.splitlines() if "|" in line]
 
 
+def job_state(job: str) -> str:
+    answer = subprocess.run(
+        ["squeue", "--noheader", "--states=all", f"--jobs={job}", "--format=%T"],
+        capture_output=True,
+        text=True,
+    )
+    return answer.stdout.strip()
+
+
+#: Job states on the way to a final one (an empty answer: not yet listed).
+UNSETTLED = ("RUNNING", "COMPLETING", "")
+
+
+def cancel_a_running_job(run_id: str) -> tuple[str, str]:
+    """scancel a running job of the run; if it finished before the cancel arrived, another
+    one. Returns (job id, comment = rule)."""
+    for _ in range(20):
+        job, rule = wait_until(lambda: running_jobs(run_id)[:1], 300, "a running job")[0]
+        subprocess.run(["scancel", job], check=True)
+        state = wait_until(lambda j=job: job_state(j) not in UNSETTLED, 60, "the cancel")
+        if state.startswith("CANCELLED"):
+            return job, rule
+    raise AssertionError("every job finished before its cancel arrived")
+
+
 def assert_same_results(local: Path, cluster: Path) -> None:
     """Every result file of the two runs is byte-identical (logs and timings aside)."""
 
@@ -176,9 +201,7 @@ def test_cluster_run_survives_a_killed_controller_and_scancel(cluster, checkout,
     assert unlock.returncode == 0, unlock.stdout + unlock.stderr
     second = ClusterRun(checkout, *small, name="rerun")
     # 3. One of the rerun's jobs is cancelled by hand; it must be noticed and resubmitted.
-    second_id = second.run_id()
-    job, rule = wait_until(lambda: running_jobs(second_id)[:1], 300, "a running job")[0]
-    subprocess.run(["scancel", job], check=True)
+    job, rule = cancel_a_running_job(second.run_id())
     assert second.finish(timeout=600) == 0, second.output[-4000:]
     text = second.output
     assert f"SLURM-job '{job}' failed, SLURM status is: 'CANCELLED'" in text

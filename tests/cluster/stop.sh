@@ -20,27 +20,32 @@ if [[ -s $dir/pids/slurmctld.pid ]] && kill -0 "$(cat "$dir/pids/slurmctld.pid")
     scancel --full --quiet --user="$(id -un)" 2>/dev/null || true
 fi
 
-stop_one() { # stop_one <pid-file name> <program name>
+signal_one() { # signal_one <pid-file name> <program name>: TERM it if it is still that program
     local f=$dir/pids/$1.pid pid
     [[ -s $f ]] || return 0
     pid=$(cat "$f")
     if kill -0 "$pid" 2>/dev/null && [[ $(cat "/proc/$pid/comm" 2>/dev/null) == "$2" ]]; then
-        kill -TERM "$pid"
-        for _ in $(seq 1 40); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.25
-        done
-        kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
-        say "stopped $2 ($pid)"
+        kill -TERM "$pid" && echo "$pid"
     fi
-    rm -f "$f"
 }
 
-stop_one slurmd slurmd
-stop_one slurmctld slurmctld
-stop_one slurmdbd slurmdbd
-stop_one mariadb mariadbd
-stop_one munged munged
+# The node first (it may still hold job steps), then the others together; 10 s each at most.
+pids=$(signal_one slurmd slurmd)
+for _ in $(seq 1 40); do
+    [[ -z $pids ]] || ! kill -0 $pids 2>/dev/null || { sleep 0.25; continue; }
+    break
+done
+pids="$pids $(signal_one slurmctld slurmctld) $(signal_one slurmdbd slurmdbd)"
+pids="$pids $(signal_one mariadb mariadbd) $(signal_one munged munged)"
+for _ in $(seq 1 40); do
+    alive=""
+    for pid in $pids; do kill -0 "$pid" 2>/dev/null && alive="$alive $pid"; done
+    [[ -z $alive ]] && break
+    sleep 0.25
+done
+for pid in $alive; do kill -KILL "$pid" 2>/dev/null; done
+[[ -n ${pids// /} ]] && say "stopped PIDs:${pids}"
+rm -f "$dir"/pids/*.pid
 
 for name in slurm.conf slurmdbd.conf; do
     link=/etc/slurm/$name
