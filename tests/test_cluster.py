@@ -21,6 +21,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from conftest import REPO, sha256
@@ -42,6 +43,8 @@ def cluster():
         pytest.skip("the test cluster needs root and apt (tests/cluster/start.sh)")
     subprocess.run(["bash", str(CLUSTER / "start.sh")], check=True, timeout=900)
     yield
+    for run in ClusterRun.started:  # a failed test leaves no controller behind
+        run.stop()
     subprocess.run(["bash", str(CLUSTER / "stop.sh")], check=True, timeout=300)
 
 
@@ -66,6 +69,9 @@ class ClusterRun:
     """``snakemake --workflow-profile profiles/slurm`` started in ``checkout``; its output is
     kept in a file. A fast first status check keeps the test short."""
 
+    #: Every run started, so the fixture can stop what a failed test left running.
+    started: ClassVar[list[ClusterRun]] = []
+
     def __init__(self, checkout: Path, *args: str, name: str = "controller") -> None:
         self.log = checkout / f"{name}.log"
         self.command = [
@@ -82,6 +88,16 @@ class ClusterRun:
             self.process = subprocess.Popen(
                 self.command, cwd=checkout, stdout=out, stderr=subprocess.STDOUT
             )
+        ClusterRun.started.append(self)
+
+    def stop(self) -> None:
+        """SIGINT (Snakemake cancels its jobs), then SIGKILL after 60 s."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
 
     @property
     def output(self) -> str:
@@ -97,11 +113,7 @@ class ClusterRun:
         try:
             return self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(120)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+            self.stop()
             raise AssertionError(f"cluster run timed out:\n{self.output[-4000:]}") from None
 
     def submissions(self, rule: str) -> int:
@@ -144,13 +156,19 @@ def job_state(job: str) -> str:
 UNSETTLED = ("RUNNING", "COMPLETING", "")
 
 
+def settled_state(job: str) -> str | None:
+    """The job's final state (CANCELLED, COMPLETED, ...), None while it is not final."""
+    state = job_state(job)
+    return None if state in UNSETTLED else state
+
+
 def cancel_a_running_job(run_id: str) -> tuple[str, str]:
     """scancel a running job of the run; if it finished before the cancel arrived, another
     one. Returns (job id, comment = rule)."""
     for _ in range(20):
         job, rule = wait_until(lambda: running_jobs(run_id)[:1], 300, "a running job")[0]
         subprocess.run(["scancel", job], check=True)
-        state = wait_until(lambda j=job: job_state(j) not in UNSETTLED, 60, "the cancel")
+        state = wait_until(lambda j=job: settled_state(j), 60, "the cancel")
         if state.startswith("CANCELLED"):
             return job, rule
     raise AssertionError("every job finished before its cancel arrived")

@@ -224,17 +224,17 @@ def output_hashes(run_dir):
 
 
 def test_rerun_with_one_shard_gives_identical_bytes(small_run, tmp_path):
-    """The Monte Carlo rerun in 1 shard instead of 2 (and everything after it) gives every
-    output byte-identical, the gathered samples included. (1, 3 and 7 shards in one process,
-    1 or 2 threads: tests/test_montecarlo.py; the whole pipeline rerun elsewhere, on SLURM:
-    tests/test_cluster.py.)"""
+    """The Monte Carlo rerun in 1 shard instead of 2 gives the gathered samples and their
+    summary byte-identical (so everything after them is too). (1, 3 and 7 shards in one
+    process, 1 or 2 threads: tests/test_montecarlo.py; the whole pipeline rerun elsewhere,
+    on SLURM, byte-identical: tests/test_cluster.py.)"""
     first = output_hashes(small_run)
     assert result("mc_shard", threshold="20", shard="1").exists()
     cfg = yaml.safe_load(SMALL.read_text())
     cfg["mc"]["shards"] = 1
     path = tmp_path / "shards_1.yaml"
     path.write_text(yaml.safe_dump(cfg))
-    proc = snakemake("--configfile", str(path), "--forcerun", "mc_shard")
+    proc = snakemake("--configfile", str(path), "--until", "mc_summary", "--forcerun", "mc_shard")
     assert "mc_summary" in proc.stdout + proc.stderr  # the samples were gathered anew
     assert output_hashes(small_run) == first
 
@@ -403,7 +403,8 @@ def test_fermi_ft1_ft2_period_runs_to_the_dipole_limits_and_figure_4(tmp_path):
     loaded = load_config(REPO / "config/config.yaml", path)
     targets = [result("headline_csv", loaded), result("fig4_vela", loaded, ext="png")]
     try:
-        snakemake("--configfile", str(path), *(str(t.relative_to(REPO)) for t in targets))
+        # targets first: --configfile takes every argument after it
+        snakemake(*(str(t.relative_to(REPO)) for t in targets), "--configfile", str(path))
         report = json.loads(result("ingest_report", loaded).read_text())
         assert report["time_system"]["scale"] == "tt"
         assert report["time_system"]["epoch"].startswith("2001-01-01T00:01:04.184")
