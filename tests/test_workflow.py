@@ -502,6 +502,7 @@ def test_report_in_a_browser(small_run):
         table = page.locator("table").first
         assert table.is_visible()
         assert table.locator("tbody tr").count() == 2  # one row per threshold
+        page.wait_for_timeout(500)  # the menu fades in
         page.screenshot(path=str(ARTIFACTS / "report_landing.png"))
         results = page.evaluate(
             "Object.entries(results).map(([path, r]) => "
