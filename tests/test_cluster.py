@@ -162,15 +162,15 @@ def settled_state(job: str) -> str | None:
     return None if state in UNSETTLED else state
 
 
-def cancel_a_running_job(run_id: str) -> tuple[str, str]:
-    """scancel a running job of the run; if it finished before the cancel arrived, another
-    one. Returns (job id, comment = rule)."""
+def cancel_a_running_job(run_id: str) -> str:
+    """scancel a running job of the run (its SLURM id is returned); if it finished before the
+    cancel arrived, another one."""
     for _ in range(20):
-        job, rule = wait_until(lambda: running_jobs(run_id)[:1], 300, "a running job")[0]
+        job, _ = wait_until(lambda: running_jobs(run_id)[:1], 300, "a running job")[0]
         subprocess.run(["scancel", job], check=True)
         state = wait_until(lambda j=job: settled_state(j), 60, "the cancel")
         if state.startswith("CANCELLED"):
-            return job, rule
+            return job
     raise AssertionError("every job finished before its cancel arrived")
 
 
@@ -214,16 +214,16 @@ def test_cluster_run_survives_a_killed_controller_and_scancel(cluster, checkout,
     # 2. As the README says: cancel the killed run's jobs, unlock, run the same command again.
     subprocess.run(["scancel", f"--name={run_id}"], check=True)
     unlock = subprocess.run(
-        [*first.command, *small, "--unlock"], cwd=checkout, capture_output=True, text=True
+        [*first.command, "--unlock"], cwd=checkout, capture_output=True, text=True
     )
     assert unlock.returncode == 0, unlock.stdout + unlock.stderr
     second = ClusterRun(checkout, *small, name="rerun")
     # 3. One of the rerun's jobs is cancelled by hand; it must be noticed and resubmitted.
-    job, rule = cancel_a_running_job(second.run_id())
+    job = cancel_a_running_job(second.run_id())
     assert second.finish(timeout=600) == 0, second.output[-4000:]
     text = second.output
-    assert f"SLURM-job '{job}' failed, SLURM status is: 'CANCELLED'" in text
-    assert second.submissions(rule.removeprefix("rule_").split("_wildcards_")[0]) >= 2
+    cancelled = text.find(f"SLURM-job '{job}' failed, SLURM status is: 'CANCELLED'")
+    assert cancelled >= 0 and "Trying to restart job" in text[cancelled:]  # resubmitted
     # Only unfinished work is redone: what was finished before the kill is not resubmitted.
     assert done_before_kill
     for finished in ("simulate_observation", "ingest", "livetime_cube", "exposure_maps"):
@@ -244,6 +244,6 @@ def test_bad_input_fails_once_with_its_one_line_error(
         in run.output
     )
     assert run.submissions("ingest") == 1  # bad input is not retried
-    out = checkout / "results/test_user_period_bad"
-    assert not any(p.is_file() for p in (out / "ingest").glob("*")) if out.exists() else True
+    ingest_outputs = checkout / "results/test_user_period_bad/ingest"
+    assert not ingest_outputs.exists() or not any(p.is_file() for p in ingest_outputs.iterdir())
     assert sha256(raw) == before
