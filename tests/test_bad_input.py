@@ -21,8 +21,11 @@ def good(small_observation):
     return orbit.head(600).copy(), events[events["time"] < orbit["stop"].iloc[599]].head(300).copy()
 
 
-def run_ingest(tmp_path, orbit, events, time_system, fmt="csv", orbit_frame_writer=None):
-    """Write (or take) raw files, ingest them; check raw files unchanged. Returns error."""
+def run_ingest(
+    tmp_path, orbit, events, time_system, fmt="csv", orbit_frame_writer=None, response=None
+):
+    """Write (or take) raw files, ingest them (with ``response``: refusing events it cannot
+    have seen); check raw files unchanged. Returns error."""
     orbit_path = tmp_path / f"orbit.{fmt}"
     events_path = tmp_path / f"events.{fmt}"
     if orbit_frame_writer is None:
@@ -40,6 +43,7 @@ def run_ingest(tmp_path, orbit, events, time_system, fmt="csv", orbit_frame_writ
             time_system,
             INGEST_30,
             attitude_at="auto",
+            response=response,
         )
     after = {p: (sha256(p), p.stat().st_mtime_ns) for p in (orbit_path, events_path)}
     assert before == after
@@ -292,24 +296,6 @@ def test_csv_with_a_repeated_column_name(tmp_path, good, time_system):
     assert "orbit.csv: column 'start': column name repeated in the header" in message
 
 
-def events_seen_by(response, tmp_path, good, time_system, mutate):
-    orbit, events = good
-    events = events.reset_index(drop=True)
-    mutate(events)
-    write_contract_table(orbit, tmp_path / "orbit.csv", ORBIT_COLUMNS, "orbit")
-    write_contract_table(events, tmp_path / "events.csv", EVENT_COLUMNS, "events")
-    with pytest.raises(InputError) as info:
-        ingest(
-            [str(tmp_path / "orbit.csv")],
-            [str(tmp_path / "events.csv")],
-            time_system,
-            INGEST_30,
-            attitude_at="auto",
-            response=response,
-        )
-    return str(info.value)
-
-
 @pytest.mark.parametrize(
     ("column", "rows", "value", "text"),
     [
@@ -322,7 +308,10 @@ def events_seen_by(response, tmp_path, good, time_system, mutate):
 def test_events_the_response_cannot_have_seen(
     tmp_path, good, time_system, response, column, rows, value, text
 ):
-    message = events_seen_by(response, tmp_path, good, time_system, set_rows(column, rows, value))
+    orbit, events = good
+    events = events.reset_index(drop=True)
+    set_rows(column, rows, value)(events)
+    message = run_ingest(tmp_path, orbit, events, time_system, response=response)
     assert_names(message, "events.csv", column, len(rows), rows[0])
     assert text in message
 
