@@ -16,4 +16,5 @@ with rule_log(snakemake.log[0], "figure_vela"):
         snakemake.output.png,
         snakemake.output.pdf,
         snakemake.params.period,
+        pd.read_parquet(snakemake.input.bins),
     )

@@ -9,21 +9,21 @@ from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.expected_counts import mean_count
 from calet_aniso.montecarlo.injection import injection_recovery
 from calet_aniso.montecarlo.neyman_belt import NeymanBelt
-from calet_aniso.montecarlo.random_streams import threshold_key
 from calet_aniso.montecarlo.samples import read_samples
 
 with rule_log(snakemake.log[0], "injection_recovery") as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
     average = AverageExposure.read(snakemake.input.average)
-    threshold = average.threshold_gev
+    selection = average.selection
+    threshold = selection.min_gev
     isotropic, _ = read_samples(snakemake.input.samples)
     table = injection_recovery(
         average.exposure_m2s,
-        mean_count(snakemake.input.expected, threshold),
+        mean_count(snakemake.input.expected, selection),
         params.min_relative_exposure,
         params.seed,
-        threshold_key(threshold),
+        selection.stream_key(),
         isotropic["delta"].to_numpy(),
         NeymanBelt.read(snakemake.input.belt),
         params.skies,

@@ -1,4 +1,4 @@
-"""Rule mc_belt: the Neyman belt of the dipole amplitude of one threshold."""
+"""Rule mc_belt: the Neyman belt of the dipole amplitude of one energy selection."""
 
 import numba
 
@@ -12,14 +12,14 @@ from calet_aniso.montecarlo.neyman_belt import (
     build_belt,
     isotropic_sigma,
 )
-from calet_aniso.montecarlo.random_streams import threshold_key
 
 with rule_log(snakemake.log[0], "mc_belt") as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
     average = AverageExposure.read(snakemake.input.average)
-    threshold = average.threshold_gev
-    count = mean_count(snakemake.input.expected, threshold)
+    selection = average.selection
+    threshold = selection.min_gev
+    count = mean_count(snakemake.input.expected, selection)
     sigma = isotropic_sigma(average.exposure_m2s, count, params.min_relative_exposure)
     skies = len(belt_grid(sigma)) * len(BELT_DIRECTIONS) * params.skies_per_direction
     belt = build_belt(
@@ -27,10 +27,10 @@ with rule_log(snakemake.log[0], "mc_belt") as log:
         count,
         params.min_relative_exposure,
         params.seed,
-        threshold_key(threshold),
+        selection.stream_key(),
         params.skies_per_direction,
         threshold_gev=threshold,
-        progress=Progress(log, f"Neyman belt {threshold:g} GeV", skies, "skies"),
+        progress=Progress(log, f"Neyman belt {selection.describe()}", skies, "skies"),
     )
     belt.write(snakemake.output.belt)
-    log.info("threshold %g GeV: sigma %.4g, belt %s", threshold, belt.sigma, belt.quantile)
+    log.info("%s: sigma %.4g, belt %s", selection.describe(), belt.sigma, belt.quantile)

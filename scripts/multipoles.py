@@ -1,4 +1,4 @@
-"""Rule multipoles: every statistic of one threshold's maps, corrected and not."""
+"""Rule multipoles: every statistic of one energy selection's maps, corrected and not."""
 
 from calet_aniso.analysis.headline import analyse_sample, write_row
 from calet_aniso.analysis.skymaps import SkyMaps

@@ -30,8 +30,15 @@ from calet_aniso.montecarlo.expected_counts import (
     mean_count,
     write_expected_counts,
 )
-from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples, shard_range
-from calet_aniso.montecarlo.samples import gather_samples, read_samples, write_samples
+from calet_aniso.analysis.energy_selections import EnergySelection
+from calet_aniso.montecarlo.sampler import IsotropicSky, NestedSky, run_nested, shard_range
+from calet_aniso.montecarlo.samples import (
+    gather_selection,
+    read_samples,
+    selection_meta,
+    write_samples,
+    write_shard,
+)
 
 NPIX = hp.nside2npix(4)
 
@@ -93,28 +100,41 @@ def test_average_exposure_and_sky_maps_round_trip(tmp_path, rng):
         SkyMaps.read(tmp_path / "average.fits")
 
 
-def test_shards_gather_into_the_whole_and_bands_follow(tmp_path):
-    sky = IsotropicSky.from_exposure(np.linspace(1, 2, NPIX), 300.0, 0.0)
-    whole = run_samples(sky, 4, 1, 0, 50)
+def test_shards_gather_into_each_selection_and_bands_follow(tmp_path):
+    """Shards of the nested Monte Carlo (two selections: E >= 125 GeV summing two elementary
+    bins, and the bin 125-250 GeV) gather into each selection's whole, in sample order."""
+    selections = [EnergySelection(125.0), EnergySelection(125.0, 250.0, "bin")]
+    exposure = np.linspace(1, 2, NPIX)
+    nested = NestedSky.from_exposures(
+        [exposure, exposure], [exposure, exposure[::-1]], [150.0, 150.0], [(0, 1), (0,)], 0.0
+    )
+    np.testing.assert_allclose(nested.mean_counts, [300.0, 150.0])
+    whole = run_nested(nested, 4, 0, 0, 50)
     paths = []
     for shard in range(3):
         first, count = shard_range(50, 3, shard)
         paths.append(tmp_path / f"shard_{shard}.parquet")
-        write_samples(run_samples(sky, 4, 1, first, count), paths[-1], 125.0, 300.0, 4)
-    samples, meta = gather_samples(reversed(paths), 50)
-    pd.testing.assert_frame_equal(samples, pd.DataFrame(whole))
-    assert meta == {"threshold_gev": 125.0, "mean_count": 300.0, "seed": 4}
+        tables = run_nested(nested, 4, 0, first, count)
+        write_shard(tables, selections, nested.mean_counts, paths[-1], 4)
+    for index, selection in enumerate(selections):
+        samples, meta = gather_selection(reversed(paths), selection.label, 50)
+        pd.testing.assert_frame_equal(samples, pd.DataFrame(whole[index]))
+        assert meta == selection_meta(selection, nested.mean_counts[index], 4)
+    samples, meta = gather_selection(paths, "125", 50)
     for incomplete in (paths[:2], paths[1:], [paths[0], *paths]):
         with pytest.raises(ValueError, match="exactly once"):
-            gather_samples(incomplete, 50)
-    write_samples(run_samples(sky, 5, 1, 0, 17), paths[0], 125.0, 300.0, 5)
+            gather_selection(incomplete, "125", 50)
+    with pytest.raises(ValueError, match="no Monte Carlo samples of selection 500"):
+        gather_selection(paths, "500", 50)
+    write_shard(run_nested(nested, 5, 0, 0, 17), selections, nested.mean_counts, paths[0], 5)
     with pytest.raises(ValueError, match="disagree"):
-        gather_samples(paths, 50)
+        gather_selection(paths, "125", 50)
     row = band_row(samples, meta)
-    assert row["mc_samples"] == 50 and row["mc_mean_count"] == 300.0
-    assert row["mc_delta_med"] == pytest.approx(np.median(whole["delta"]))
+    assert row["mc_samples"] == 50 and row["mc_mean_count"] == pytest.approx(300.0)
+    assert row["mc_delta_med"] == pytest.approx(np.median(whole[0]["delta"]))
     write_bands(row, tmp_path / "bands.parquet", meta)
-    assert read_samples(tmp_path / "shard_1.parquet")[1]["seed"] == 4
+    write_samples(samples, tmp_path / "selection.parquet", selections[0], 300.0, 4)
+    assert read_samples(tmp_path / "selection.parquet")[1]["selection"] == "125"
 
 
 def test_headline_table_orders_columns_and_joins_bands(tmp_path, rng):
@@ -163,7 +183,7 @@ def test_expected_counts_table_and_lookup(tmp_path):
     model = expected_counts_table(np.array([4.5, 2.5]), [125, 250], energies, "model", sys)
     write_expected_counts(model, tmp_path / "e.parquet", "model", "table", "f.csv")
     assert mean_count(tmp_path / "e.parquet", 250.0) == 2.5
-    with pytest.raises(ValueError, match="no expected count for threshold 500 GeV"):
+    with pytest.raises(ValueError, match="no expected count for E >= 500 GeV"):
         mean_count(tmp_path / "e.parquet", 500.0)
     with pytest.raises(ValueError, match="model' or 'observed"):
         expected_counts_table(np.array([1.0]), [125], energies, "both", [0.05])
@@ -173,13 +193,16 @@ def test_empty_threshold_sample_is_a_config_error_not_nan_maps(response):
     """A threshold above every event: a clear error naming the key (it used to give NaN maps
     and a Monte Carlo that never ended); and the Monte Carlo refuses a NaN exposure."""
     from calet_aniso.errors import ConfigError
-    from calet_aniso.exposure.average import threshold_average
+    from calet_aniso.exposure.average import selection_average
 
     nodes = NodeExposure(response.energies_gev, np.ones((len(response.energies_gev), NPIX)))
-    average = threshold_average(nodes, response, np.array([150.0, 600.0]), 125.0, "p")
+    average = selection_average(nodes, response, np.array([150.0, 600.0]), 125.0, "p")
     assert average.n_events == 2 and np.all(average.exposure_m2s == 1.0)
     with pytest.raises(ConfigError, match=r"analysis\.thresholds_gev.*no event at or above 5000"):
-        threshold_average(nodes, response, np.array([150.0, 600.0]), 5000.0, "p")
+        selection_average(nodes, response, np.array([150.0, 600.0]), 5000.0, "p")
+    empty_bin = EnergySelection(200.0, 500.0, "bin")
+    with pytest.raises(ConfigError, match=r"energy_bins_gev.*no event with 200 <= E < 500 GeV"):
+        selection_average(nodes, response, np.array([150.0, 600.0]), empty_bin, "p")
     with pytest.raises(ValueError, match="finite mean count"):
         IsotropicSky.from_exposure(np.full(NPIX, np.nan), np.nan, 0.0)
 
@@ -199,8 +222,8 @@ def test_model_count_that_disagrees_with_the_data_stops_the_run():
     table = expected_counts_table(np.array([2730.0]), [125.0], energies, "model", [0.05])
     with pytest.raises(
         ConfigError,
-        match=r"mc\.expected_counts.*predicts 2730\.0 events at or "
-        r"above 125 GeV, 30000 were observed",
+        match=r"mc\.expected_counts.*predicts 2730\.0 events with "
+        r"E >= 125 GeV, 30000 were observed",
     ):
         check_expected_counts(table, "model", 3.0)
     check_expected_counts(table, "observed", 3.0)
@@ -231,7 +254,7 @@ def test_sky_maps_refuse_an_average_exposure_of_other_events(response):
 
     nodes = NodeExposure(response.energies_gev, np.ones((len(response.energies_gev), NPIX)))
     stale = AverageExposure(125.0, 3, np.ones(NPIX))
-    with pytest.raises(ValueError, match="average exposure above 125 GeV is of 3 events"):
+    with pytest.raises(ValueError, match="average exposure of E >= 125 GeV is of 3 events"):
         sky_maps(stale, nodes, response, np.array([200.0]), np.array([10.0]), np.array([5.0]), 0.0)
 
 

@@ -180,11 +180,11 @@ def test_blocks_give_the_same_samples_and_report_progress():
     import logging
 
     from calet_aniso.io.progress import Progress
-    from calet_aniso.montecarlo.sampler import run_samples_in_blocks
+    from calet_aniso.montecarlo.sampler import NestedSky, run_nested_in_blocks
 
     sky = IsotropicSky.from_exposure(nonuniform_exposure(8), 200.0, 0.0)
     progress = Progress(logging.getLogger("test"), "mc", 25, "samples")
-    blocks = run_samples_in_blocks(sky, 5, 2, 3, 25, block=4, progress=progress)
+    [blocks] = run_nested_in_blocks(NestedSky.single(sky), 5, 2, 3, 25, block=4, progress=progress)
     whole = run_samples(sky, 5, 2, 3, 25)
     assert list(blocks) == list(whole) and progress.done == 25
     for name, values in whole.items():

@@ -385,7 +385,7 @@ def test_fermi_ft1_ft2_period_runs_to_the_dipole_limits_and_figure_4(tmp_path):
             "events": [str(tmp_path / "fermi/ft1.fits")],
         },
         "ingest": {"min_energy_gev": 20, "outside_livetime": "drop"},
-        "analysis": {"thresholds_gev": [20, 40], "nside": 16},
+        "analysis": {"thresholds_gev": [20, 40], "nside": 16, "energy_bins_gev": []},
         "figures": {"exposure_thresholds_gev": [20, 40]},
         # Another instrument's events with the CALET-like response: the model's count cannot
         # describe them, so the user takes the observed count (the default would stop the run).

@@ -64,7 +64,7 @@ def write_user_period(tmp_path: Path, small_observation, *, break_events: bool =
             "events": [str(data / "events/*.csv")],
         },
         "ingest": {"min_energy_gev": 30},
-        "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16},
+        "analysis": {"thresholds_gev": [30, 60, 120], "nside": 16, "energy_bins_gev": []},
         "figures": {"exposure_thresholds_gev": [30, 120]},
         # a full run, with a Monte Carlo small enough for the test suite
         "mc": {"samples": 200, "shards": 1, "belt_skies_per_direction": 10, "injection_skies": 10},

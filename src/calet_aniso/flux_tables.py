@@ -35,19 +35,23 @@ def read_flux_table(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def systematic_fraction_above(table: pd.DataFrame, thresholds_gev: np.ndarray) -> np.ndarray:
-    """Relative systematic uncertainty of the flux integrated above each threshold:
-    Σ sys·ΔE / Σ flux·ΔE over the bins whose centre is at or above it (the larger of the low
-    and high systematic error of each bin, errors taken as fully correlated). NaN where no
-    bin is above the threshold."""
+def systematic_fraction_above(
+    table: pd.DataFrame, thresholds_gev: np.ndarray, upper_gev: np.ndarray | float = np.inf
+) -> np.ndarray:
+    """Relative systematic uncertainty of the flux integrated above each threshold (and below
+    ``upper_gev``, per threshold or one for all: a differential bin's): Σ sys·ΔE / Σ flux·ΔE
+    over the bins whose centre is in the range (the larger of the low and high systematic
+    error of each bin, errors taken as fully correlated). NaN where no bin is in the range."""
     centre = table["energy_gev"].to_numpy()
     width = (table["energy_high_gev"] - table["energy_low_gev"]).to_numpy()
     flux = table["flux"].to_numpy() * width
     sys = np.maximum(table["sys_err_low"], table["sys_err_high"]).to_numpy() * width
+    lows = np.atleast_1d(thresholds_gev)
+    highs = np.broadcast_to(np.asarray(upper_gev, dtype=float), lows.shape)
     out = []
-    for threshold in np.atleast_1d(thresholds_gev):
-        above = centre >= threshold
-        out.append(sys[above].sum() / flux[above].sum() if above.any() else np.nan)
+    for low, high in zip(lows, highs, strict=True):
+        inside = (centre >= low) & (centre < high)
+        out.append(sys[inside].sum() / flux[inside].sum() if inside.any() else np.nan)
     return np.array(out)
 
 

@@ -1,7 +1,10 @@
 """Config validation, the catalogue of result paths and input functions shared by all stages."""
 
+import re
+
 from snakemake.utils import validate
 
+from calet_aniso.analysis.energy_selections import selections_from_config
 from calet_aniso.config.checks import check_config, expand_globs
 from calet_aniso.config.coercion import coerce_config
 from calet_aniso.config.period_files import check_period_files
@@ -22,6 +25,9 @@ PERIOD_LABEL = (
 )
 MODEL_ID = model_id(config["model"])
 THRESHOLDS = [threshold_label(t) for t in config["analysis"]["thresholds_gev"]]
+#: Every energy selection (thresholds, then differential bins) by its label.
+SELECTIONS = {s.label: s for group in selections_from_config(config) for s in group}
+BINS = [label for label, s in SELECTIONS.items() if s.kind == "bin"]
 FIGURE_EXPOSURE_THRESHOLDS = [
     threshold_label(t) for t in config["figures"]["exposure_thresholds_gev"]
 ]
@@ -31,12 +37,18 @@ ENV = "../../envs/calet.yaml"
 
 wildcard_constraints:
     threshold=r"[0-9]+(\.[0-9]+)?",
+    selection="|".join(re.escape(label) for label in SELECTIONS),
     shard=r"[0-9]+",
 
 
 def result(kind, **fields):
     """Path of result ``kind`` (``calet_aniso.config.paths``) of this period and model."""
     return path(kind, period=PERIOD, model=MODEL_ID, **fields)
+
+
+def selection_of(wildcards):
+    """The energy selection (``analysis.energy_selections``) of a job's wildcard."""
+    return SELECTIONS[wildcards.selection]
 
 
 def log(name):

@@ -1,4 +1,4 @@
-"""Exposure: live-time cube, exposure maps at every energy node, average map per threshold."""
+"""Exposure: live-time cube, exposure maps at every energy node, average map per energy selection."""
 
 
 rule livetime_cube:
@@ -60,7 +60,7 @@ rule average_exposure:
     output:
         average=result("average_exposure"),
     log:
-        log("average_exposure_{threshold}GeV"),
+        log("average_exposure_{selection}GeV"),
     conda:
         ENV
     threads: 1
@@ -69,7 +69,8 @@ rule average_exposure:
         runtime=10,
     params:
         period=PERIOD,
+        selection=selection_of,
     message:
-        "Average exposure map of the events above {wildcards.threshold} GeV"
+        "Average exposure map of the events of selection {wildcards.selection} GeV"
     script:
         "../../scripts/average_exposure.py"

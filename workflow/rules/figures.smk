@@ -4,7 +4,7 @@
 rule figure_exposure:
     input:
         averages=expand(
-            result("average_exposure", threshold="{threshold}"),
+            result("average_exposure", selection="{threshold}"),
             threshold=FIGURE_EXPOSURE_THRESHOLDS,
         ),
     output:
@@ -72,6 +72,7 @@ rule figure_vela:
         above=rules.vela_anisotropy.output.above,
         fermi_bins=rules.vela_anisotropy.output.fermi_bins,
         table=rules.dipole_limits.output.parquet,
+        bins=rules.dipole_limits.output.bins_parquet,
         fermi=config["figures"]["fermi_limits"],
     output:
         png=report(
@@ -126,7 +127,7 @@ rule figure_flux_model:
 
 rule figure_skymap:
     input:
-        skymap=rules.skymap.output.skymap,
+        skymap=result("skymap", selection="{threshold}"),
         smoothed=rules.smoothed_skymap.output.smoothed,
         table=rules.dipole_limits.output.parquet,
     output:

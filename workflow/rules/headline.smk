@@ -1,15 +1,14 @@
-"""The headline table: the statistics of every threshold beside their Monte Carlo bands."""
+"""The headline tables: the statistics of every threshold and differential bin beside their
+Monte Carlo bands; the global p-value of the search."""
 
 
 rule dipole_limits:
     input:
-        rows=expand(result("multipoles", threshold="{threshold}"), threshold=THRESHOLDS),
-        bands=expand(result("mc_bands", threshold="{threshold}"), threshold=THRESHOLDS),
+        rows=expand(result("multipoles", selection="{s}"), s=SELECTIONS),
+        bands=expand(result("mc_bands", selection="{s}"), s=SELECTIONS),
         counts=rules.mc_expected_counts.output.table,
-        samples=expand(
-            result("mc_samples", threshold="{threshold}"), threshold=THRESHOLDS
-        ),
-        belts=expand(result("mc_belt", threshold="{threshold}"), threshold=THRESHOLDS),
+        samples=expand(result("mc_samples", selection="{s}"), s=SELECTIONS),
+        belts=expand(result("mc_belt", selection="{s}"), s=SELECTIONS),
     output:
         csv=report(
             result("headline_csv"),
@@ -18,17 +17,26 @@ rule dipole_limits:
             labels={"table": "headline table (CSV download)"},
         ),
         parquet=result("headline_parquet"),
+        bins_csv=report(
+            result("headline_bins_csv"),
+            caption="../report/dipole_limits_bins.rst",
+            category="Dipole and limits",
+            labels={"table": "differential bins (CSV download)"},
+        ),
+        bins_parquet=result("headline_bins_parquet"),
+        global_pvalue=result("global_pvalue"),
     log:
         log("dipole_limits"),
     conda:
         ENV
     threads: 1
     resources:
-        mem_mb=500,
+        mem_mb=1000,
         runtime=5,
     params:
         period=PERIOD,
+        selections=list(SELECTIONS.values()),
     message:
-        "Headline table: dipole, limits and multipoles per threshold with the isotropic bands"
+        "Headline tables: dipole, limits and multipoles per threshold and bin; global p-value"
     script:
         "../../scripts/dipole_limits.py"

@@ -1,4 +1,5 @@
-"""Isotropic Monte Carlo: expected counts, sharded samples, expectation bands per threshold."""
+"""Isotropic Monte Carlo: expected counts, sharded nested samples of every energy selection,
+expectation bands and Neyman belts per selection."""
 
 MC = config["mc"]
 #: Measured flux tables whose systematic uncertainty bounds the expected count's.
@@ -31,26 +32,29 @@ rule mc_expected_counts:
         mem_mb=1000,
         runtime=5,
     params:
-        thresholds=config["analysis"]["thresholds_gev"],
+        selections=list(SELECTIONS.values()),
         flux_source=MC["flux_source"],
         max_energy_gev=MC["max_energy_gev"],
         mean_count_from=MC["expected_counts"],
         count_tolerance_sigma=MC["count_tolerance_sigma"],
         systematics=SYSTEMATICS_TABLES,
     message:
-        "Expected isotropic event counts above each threshold: flux x absolute exposure"
+        "Expected isotropic event counts of each energy selection: flux x absolute exposure"
     script:
         "../../scripts/mc_expected_counts.py"
 
 
 rule mc_shard:
     input:
-        average=rules.average_exposure.output.average,
+        averages=expand(result("average_exposure", selection="{s}"), s=SELECTIONS),
+        maps=rules.exposure_maps.output.maps,
+        events=rules.ingest.output.events,
+        response=config["response"],
         expected=rules.mc_expected_counts.output.table,
     output:
         samples=result("mc_shard"),
     log:
-        log("mc_shard_{threshold}GeV_{shard}"),
+        log("mc_shard_{shard}"),
     group:
         "mc"
     conda:
@@ -60,28 +64,26 @@ rule mc_shard:
         mem_mb=1000,
         runtime=20,
     params:
+        selections=list(SELECTIONS.values()),
         samples=MC["samples"],
         shards=MC["shards"],
         seed=MC["seed"],
         directions=config["analysis"]["directions"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Isotropic skies above {wildcards.threshold} GeV, shard {wildcards.shard}"
+        "Isotropic skies of every energy selection (nested), shard {wildcards.shard}"
     script:
         "../../scripts/mc_shard.py"
 
 
 rule mc_summary:
     input:
-        shards=expand(
-            result("mc_shard", threshold="{{threshold}}", shard="{shard}"),
-            shard=SHARDS,
-        ),
+        shards=expand(result("mc_shard", shard="{shard}"), shard=SHARDS),
     output:
         samples=result("mc_samples"),
         summary=result("mc_bands"),
     log:
-        log("mc_summary_{threshold}GeV"),
+        log("mc_summary_{selection}GeV"),
     conda:
         ENV
     threads: 1
@@ -90,8 +92,9 @@ rule mc_summary:
         runtime=10,
     params:
         samples=MC["samples"],
+        selection=selection_of,
     message:
-        "Gathering the isotropic skies above {wildcards.threshold} GeV; their 1 and 2 sigma bands"
+        "Gathering the isotropic skies of selection {wildcards.selection} GeV; their bands"
     script:
         "../../scripts/mc_summary.py"
 
@@ -103,7 +106,7 @@ rule mc_belt:
     output:
         belt=result("mc_belt"),
     log:
-        log("mc_belt_{threshold}GeV"),
+        log("mc_belt_{selection}GeV"),
     conda:
         ENV
     threads: 1
@@ -115,6 +118,6 @@ rule mc_belt:
         seed=MC["seed"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Neyman belt of the dipole amplitude above {wildcards.threshold} GeV (injected dipoles)"
+        "Neyman belt of the dipole amplitude of selection {wildcards.selection} GeV"
     script:
         "../../scripts/mc_belt.py"

@@ -1,4 +1,5 @@
-"""Sky maps per threshold: counts and exposure-corrected (weighted) maps."""
+"""Sky maps per energy selection: counts and exposure-corrected (weighted) maps; smoothed maps
+per threshold."""
 
 
 rule skymap:
@@ -10,7 +11,7 @@ rule skymap:
     output:
         skymap=result("skymap"),
     log:
-        log("skymap_{threshold}GeV"),
+        log("skymap_{selection}GeV"),
     conda:
         ENV
     threads: 1
@@ -20,14 +21,14 @@ rule skymap:
     params:
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Counts and exposure-corrected sky maps above {wildcards.threshold} GeV"
+        "Counts and exposure-corrected sky maps of selection {wildcards.selection} GeV"
     script:
         "../../scripts/skymap.py"
 
 
 rule smoothed_skymap:
     input:
-        skymap=rules.skymap.output.skymap,
+        skymap=result("skymap", selection="{threshold}"),
     output:
         smoothed=result("smoothed_skymap"),
     log:

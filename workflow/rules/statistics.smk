@@ -1,4 +1,5 @@
-"""Statistics of the data per threshold: multipoles, dipole, 95 % CL limit, corrected and not."""
+"""Statistics of the data per energy selection: multipoles, dipole, 95 % CL limit, corrected
+and not."""
 
 
 rule multipoles:
@@ -7,7 +8,7 @@ rule multipoles:
     output:
         row=result("multipoles"),
     log:
-        log("multipoles_{threshold}GeV"),
+        log("multipoles_{selection}GeV"),
     conda:
         ENV
     threads: 1
@@ -17,6 +18,6 @@ rule multipoles:
     params:
         directions=config["analysis"]["directions"],
     message:
-        "Multipoles, dipole and its 95 % CL limit above {wildcards.threshold} GeV"
+        "Multipoles, dipole and its 95 % CL limit of selection {wildcards.selection} GeV"
     script:
         "../../scripts/multipoles.py"

@@ -6,6 +6,8 @@ and HTML pages of the headline table and of the ingest QA report for the Snakema
 rule summary:
     input:
         table=rules.dipole_limits.output.parquet,
+        bins=rules.dipole_limits.output.bins_parquet,
+        global_pvalue=rules.dipole_limits.output.global_pvalue,
         ingest_report=rules.ingest.output.report,
         figures=figure_outputs(),
     output:

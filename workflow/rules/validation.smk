@@ -3,10 +3,10 @@
 
 rule injection_recovery:
     input:
-        average=rules.average_exposure.output.average,
+        average=result("average_exposure", selection="{threshold}"),
         expected=rules.mc_expected_counts.output.table,
-        samples=rules.mc_summary.output.samples,
-        belt=rules.mc_belt.output.belt,
+        samples=result("mc_samples", selection="{threshold}"),
+        belt=result("mc_belt", selection="{threshold}"),
     output:
         table=result("injections"),
     log:

@@ -1,10 +1,12 @@
 """The headline table: one row per threshold, the statistics of the data with the isotropic
-Monte Carlo bands beside them.
+Monte Carlo bands beside them; and the same table for the differential energy bins.
 
 A threshold's row (rule ``multipoles``) holds ``threshold_gev``, ``n_events`` and every
 statistic of ``analysis.statistics`` for the exposure-corrected (weighted) map and, with
 suffix ``_uncorrected``, for the counts map. Rule ``dipole_limits`` joins the rows with the
 Monte Carlo bands (``montecarlo.bands``) into ``results/{period}/dipole_limits.csv|.parquet``.
+The bins' rows (``dipole_limits_bins.csv|.parquet``) have the same columns, but ``threshold_gev``
+is replaced by the bin's ``energy_min_gev`` and ``energy_max_gev`` (inf: open at the top).
 """
 
 from __future__ import annotations
@@ -160,6 +162,14 @@ def headline_table(
     counts = counts[["threshold_gev", *COUNT_COLUMNS]].rename(columns=COUNT_COLUMNS)
     table = table.merge(counts, on="threshold_gev", how="left", validate="one_to_one")
     return table.sort_values("threshold_gev", ignore_index=True)
+
+
+def as_bins_table(table: pd.DataFrame, energy_max_gev: dict[float, float]) -> pd.DataFrame:
+    """A table of bins' rows (built by :func:`headline_table`, keyed by their lowest energy)
+    with ``threshold_gev`` replaced by ``energy_min_gev`` and ``energy_max_gev``."""
+    table = table.rename(columns={"threshold_gev": "energy_min_gev"})
+    table.insert(1, "energy_max_gev", [energy_max_gev[e] for e in table["energy_min_gev"]])
+    return table
 
 
 def write_headline_table(

@@ -1,6 +1,7 @@
-"""Counts and exposure-corrected sky maps of a threshold sample (proceedings eq. 3.1).
+"""Counts and exposure-corrected sky maps of an energy selection's sample (proceedings eq. 3.1).
 
-For a threshold sample (events with E ≥ threshold) and its average exposure map
+For a sample (events with E ≥ threshold, or in a differential bin:
+``analysis.energy_selections``) and its average exposure map
 (``exposure.average``):
 
 * counts map: events per pixel;
@@ -17,7 +18,8 @@ the multipoles. The Monte Carlo applies the same mask.
 
 File format (FITS, ``io.healpix_maps``): one HEALPix binary table (Galactic, RING) with
 columns COUNTS, WEIGHTED, WEIGHTED_SQUARED (events) and AVERAGE_EXPOSURE (m² s); keywords
-THRESH (GeV), NEVENTS, PERIOD, NMASKED (events in masked pixels) and MINRELEX (the mask's fraction).
+THRESH (GeV; a bin's also SELKIND and EMAX, ``exposure.average``), NEVENTS, PERIOD, NMASKED
+(events in masked pixels) and MINRELEX (the mask's fraction).
 """
 
 from __future__ import annotations
@@ -29,8 +31,15 @@ from typing import TYPE_CHECKING
 import healpy as hp
 import numpy as np
 
+from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.analysis.statistics import event_weights, exposure_mask, reference_exposure
-from calet_aniso.exposure.average import AverageExposure, average_exposure, sample_header
+from calet_aniso.exposure.average import (
+    AverageExposure,
+    as_selection,
+    average_exposure,
+    header_selection,
+    sample_header,
+)
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.healpix_maps import read_maps, write_maps
@@ -53,9 +62,9 @@ def event_exposure(
     return (1.0 - upper_weight) * maps[lower, pixels] + upper_weight * maps[lower + 1, pixels]
 
 
-def threshold_sample(events: pd.DataFrame, threshold_gev: float) -> pd.DataFrame:
-    """Events of the threshold sample, E ≥ threshold."""
-    return events[events["energy"] >= threshold_gev]
+def selection_sample(events: pd.DataFrame, selection: EnergySelection) -> pd.DataFrame:
+    """Events of an energy selection's sample (E ≥ threshold, or in the bin)."""
+    return events[selection.contains(events["energy"].to_numpy())]
 
 
 @dataclass(frozen=True)
@@ -67,10 +76,18 @@ class SkyMaps:
     weighted_squared: np.ndarray
     average_exposure: np.ndarray
     masked_events: int = 0
-    threshold_gev: float = 0.0
+    selection: EnergySelection | float = 0.0
     n_events: int = 0
     min_relative_exposure: float = 0.0
     period: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "selection", as_selection(self.selection))
+
+    @property
+    def threshold_gev(self) -> float:
+        """The selection's lowest energy (GeV)."""
+        return self.selection.min_gev
 
     def write(self, path: str | Path) -> None:
         """Write to FITS (format in the module docstring)."""
@@ -89,7 +106,7 @@ class SkyMaps:
                 "average_exposure": "m2 s",
             },
             {
-                **sample_header(self.threshold_gev, self.n_events, self.period),
+                **sample_header(self.selection, self.n_events, self.period),
                 "NMASKED": (self.masked_events, "events in masked low-exposure pixels"),
                 "MINRELEX": (self.min_relative_exposure, "mask: exposure < MINRELEX*max"),
             },
@@ -113,7 +130,7 @@ class SkyMaps:
             maps["weighted_squared"],
             maps["average_exposure"],
             int(header["NMASKED"]),
-            float(header["THRESH"]),
+            header_selection(header),
             int(header["NEVENTS"]),
             float(header["MINRELEX"]),
             str(header.get("PERIOD", "")),
@@ -133,12 +150,12 @@ def sky_maps(
     module docstring); the events are that sample's."""
     if average.n_events != len(energies_gev):
         raise ValueError(
-            f"the average exposure above {average.threshold_gev:g} GeV is of {average.n_events} "
+            f"the average exposure of {average.selection.describe()} is of {average.n_events} "
             f"events, the sample has {len(energies_gev)}: they come from different event lists"
         )
     npix = nodes.maps_m2s.shape[1]
     described = {
-        "threshold_gev": average.threshold_gev,
+        "selection": average.selection,
         "n_events": len(energies_gev),
         "min_relative_exposure": min_relative_exposure,
         "period": average.period,
@@ -168,11 +185,11 @@ def sample_sky_maps(
     l_deg: np.ndarray,
     b_deg: np.ndarray,
     min_relative_exposure: float,
-    threshold_gev: float = 0.0,
+    selection: EnergySelection | float = 0.0,
 ) -> SkyMaps:
     """The data path of one sample in memory (as rules average_exposure and skymap do it):
     its average exposure, then its counts and weighted maps."""
     average = AverageExposure(
-        threshold_gev, len(energies_gev), average_exposure(nodes, response, energies_gev)
+        selection, len(energies_gev), average_exposure(nodes, response, energies_gev)
     )
     return sky_maps(average, nodes, response, energies_gev, l_deg, b_deg, min_relative_exposure)

@@ -2,17 +2,19 @@
 
 The workflow calls :func:`check_config` while parsing, so a bad configuration stops the
 run before any job starts, with a message naming the key. Nothing here imports the
-simulation or the analysis: validating a real-data configuration loads neither.
+simulation or the analysis' numerical modules (only the definition of energy selections).
 """
 
 from __future__ import annotations
 
 import glob
+import math
 from pathlib import Path
 
 import numpy as np
 from astropy.time import Time
 
+from calet_aniso.analysis.energy_selections import check_energy_bins, selections_from_config
 from calet_aniso.config.paths import threshold_label
 from calet_aniso.errors import ConfigError
 
@@ -75,7 +77,12 @@ def _non_finite_key(value: object, key: str = "") -> str | None:
 
 def check_config(config: dict) -> None:
     """Raise ConfigError for a configuration that passes the schema but cannot work."""
-    bad = _non_finite_key(config)
+    bins = config["analysis"].get("energy_bins_gev", [])
+    bad = _non_finite_key(
+        {**config, "analysis": {**config["analysis"], "energy_bins_gev": bins[:-1]}}
+        if isinstance(bins, list) and bins and bins[-1] == math.inf  # an open last bin
+        else config
+    )
     if bad:  # YAML's .nan and .inf pass a schema's "number" (.nan turns a check off unseen)
         raise ConfigError(bad, "not a finite number")
     thresholds = np.asarray(config["analysis"]["thresholds_gev"], dtype=float)
@@ -90,11 +97,20 @@ def check_config(config: dict) -> None:
         raise ConfigError(
             "analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}"
         )
-    if config["ingest"]["min_energy_gev"] > thresholds[0]:
+    check_energy_bins(bins)
+    selections = [s.label for group in selections_from_config(config) for s in group]
+    repeated = sorted({label for label in selections if selections.count(label) > 1})
+    if repeated:
+        raise ConfigError(
+            "analysis.energy_bins_gev",
+            f"selections {repeated} appear twice (thresholds and bins must differ)",
+        )
+    lowest = min(s.min_gev for group in selections_from_config(config) for s in group)
+    if config["ingest"]["min_energy_gev"] > lowest:
         raise ConfigError(
             "ingest.min_energy_gev",
-            f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold "
-            f"{thresholds[0]} GeV",
+            f"{config['ingest']['min_energy_gev']} GeV is above the lowest threshold or bin "
+            f"edge {lowest:g} GeV",
         )
     missing = sorted(set(config["figures"]["exposure_thresholds_gev"]) - set(thresholds.tolist()))
     if missing:

@@ -2,7 +2,9 @@
 
 Rules, scripts, tests and the README's results layout all take paths from here. A pattern
 holds ``{period}`` (the data period), ``{model}`` (the comparison-model identifier, see
-:func:`model_id`) and the workflow's wildcards ``{threshold}``, ``{shard}``, ``{variant}``.
+:func:`model_id`) and the workflow's wildcards ``{selection}`` (an energy selection's label:
+a threshold or a bin, ``analysis.energy_selections``), ``{threshold}``, ``{shard}``,
+``{variant}``.
 :func:`path` fills the fields it is given and leaves the others as wildcards.
 
 Per-period results live under ``results/{period}/``; the comparison-model fits depend only on
@@ -30,19 +32,22 @@ PATTERNS = {
     # exposure
     "livetime_cube": f"{PERIOD_DIR}/exposure/livetime_cube.parquet",
     "exposure_nodes": f"{PERIOD_DIR}/exposure/exposure_nodes.fits",
-    "average_exposure": f"{PERIOD_DIR}/exposure/average_exposure_{{threshold}}GeV.fits",
+    "average_exposure": f"{PERIOD_DIR}/exposure/average_exposure_{{selection}}GeV.fits",
     # sky maps and statistics
-    "skymap": f"{PERIOD_DIR}/skymaps/skymap_{{threshold}}GeV.fits",
+    "skymap": f"{PERIOD_DIR}/skymaps/skymap_{{selection}}GeV.fits",
     "smoothed_skymap": f"{PERIOD_DIR}/skymaps/smoothed_{{threshold}}GeV.fits",
-    "multipoles": f"{PERIOD_DIR}/multipoles/multipoles_{{threshold}}GeV.parquet",
+    "multipoles": f"{PERIOD_DIR}/multipoles/multipoles_{{selection}}GeV.parquet",
     "headline_csv": f"{PERIOD_DIR}/dipole_limits.csv",
     "headline_parquet": f"{PERIOD_DIR}/dipole_limits.parquet",
+    "headline_bins_csv": f"{PERIOD_DIR}/dipole_limits_bins.csv",
+    "headline_bins_parquet": f"{PERIOD_DIR}/dipole_limits_bins.parquet",
+    "global_pvalue": f"{PERIOD_DIR}/global_pvalue.json",
     # isotropic Monte Carlo
     "expected_counts": f"{PERIOD_DIR}/montecarlo/expected_counts.parquet",
-    "mc_shard": f"{PERIOD_DIR}/montecarlo/{{threshold}}GeV/shard_{{shard}}.parquet",
-    "mc_samples": f"{PERIOD_DIR}/montecarlo/mc_samples_{{threshold}}GeV.parquet",
-    "mc_bands": f"{PERIOD_DIR}/montecarlo/mc_summary_{{threshold}}GeV.parquet",
-    "mc_belt": f"{PERIOD_DIR}/montecarlo/neyman_belt_{{threshold}}GeV.parquet",
+    "mc_shard": f"{PERIOD_DIR}/montecarlo/shards/shard_{{shard}}.parquet",
+    "mc_samples": f"{PERIOD_DIR}/montecarlo/mc_samples_{{selection}}GeV.parquet",
+    "mc_bands": f"{PERIOD_DIR}/montecarlo/mc_summary_{{selection}}GeV.parquet",
+    "mc_belt": f"{PERIOD_DIR}/montecarlo/neyman_belt_{{selection}}GeV.parquet",
     # comparison model: fits shared by periods, Vela prediction per period (its thresholds)
     "fit_summary": f"{MODEL_DIR}/flux_fit_{{variant}}.json",
     "fit_parameters": f"{MODEL_DIR}/flux_fit_{{variant}}_parameters.parquet",
@@ -89,7 +94,7 @@ def path(kind: str, **fields: object) -> str:
     """The path of result ``kind`` with ``fields`` filled in; fields not given stay wildcards.
 
     >>> path("skymap", period="p")
-    'results/p/skymaps/skymap_{threshold}GeV.fits'
+    'results/p/skymaps/skymap_{selection}GeV.fits'
     """
     return PATTERNS[kind].format_map(_KeepMissing(fields))
 

@@ -1,21 +1,25 @@
-"""The average exposure map of a threshold sample, computed once per threshold.
+"""The average exposure map of an energy selection's sample, computed once per selection.
 
-Ā_thr(p) = (1/N) Σ_i A(E_i, p) over the N events of the sample (E ≥ threshold), with A(E, p)
+Ā(p) = (1/N) Σ_i A(E_i, p) over the N events of the sample (E ≥ threshold, or a differential
+bin's E_low ≤ E < E_high: ``analysis.energy_selections``), with A(E, p)
 the node exposure maps interpolated log-linearly in energy like the response: it is
 Σ_k W_k A_k(p) with W the mean interpolation weights of the sample's energies.
 
 File format (FITS, ``io.healpix_maps``): one HEALPix binary table (Galactic, RING) with
 column AVERAGE_EXPOSURE (m² s) and keywords THRESH (GeV, the sample is E ≥ THRESH), NEVENTS
-and PERIOD. The sky maps and the Monte Carlo of the threshold read it.
+and PERIOD; a bin's also SELKIND = 'bin' and, unless it is open at the top, EMAX (GeV, the
+sample is E < EMAX). The sky maps and the Monte Carlo of the selection read it.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import UNIT, NodeExposure
 from calet_aniso.instrument.response import Response
@@ -35,23 +39,51 @@ def average_exposure(
     return weights @ nodes.maps_m2s
 
 
-def sample_header(threshold_gev: float, n_events: int, period: str) -> dict[str, object]:
-    """FITS keywords describing a threshold sample."""
-    return {
-        "THRESH": (threshold_gev, "GeV, sample is E >= THRESH"),
+def sample_header(selection: EnergySelection, n_events: int, period: str) -> dict[str, object]:
+    """FITS keywords describing an energy selection's sample (module docstring)."""
+    header: dict[str, object] = {
+        "THRESH": (selection.min_gev, "GeV, sample is E >= THRESH"),
         "NEVENTS": n_events,
         "PERIOD": period,
     }
+    if selection.kind == "bin":
+        header["SELKIND"] = ("bin", "differential bin: E < EMAX (no EMAX: open)")
+        if math.isfinite(selection.max_gev):
+            header["EMAX"] = (selection.max_gev, "GeV, sample is E < EMAX")
+    return header
+
+
+def header_selection(header: dict[str, object]) -> EnergySelection:
+    """The energy selection stated by :func:`sample_header`'s keywords."""
+    if header.get("SELKIND") == "bin":
+        return EnergySelection(float(header["THRESH"]), float(header.get("EMAX", math.inf)), "bin")
+    return EnergySelection(float(header["THRESH"]))
+
+
+def as_selection(selection: EnergySelection | float) -> EnergySelection:
+    """A selection, or a threshold (GeV) taken as the selection E ≥ threshold."""
+    if isinstance(selection, EnergySelection):
+        return selection
+    return EnergySelection(float(selection))
 
 
 @dataclass(frozen=True)
 class AverageExposure:
-    """Average exposure (m² s, Galactic, RING) of the sample E ≥ threshold_gev."""
+    """Average exposure (m² s, Galactic, RING) of an energy selection's sample (a threshold in
+    GeV is taken as the selection E ≥ threshold)."""
 
-    threshold_gev: float
+    selection: EnergySelection
     n_events: int
     exposure_m2s: np.ndarray
     period: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "selection", as_selection(self.selection))
+
+    @property
+    def threshold_gev(self) -> float:
+        """The selection's lowest energy (GeV)."""
+        return self.selection.min_gev
 
     def write(self, path: str | Path) -> None:
         """Write to FITS (format in the module docstring)."""
@@ -59,7 +91,7 @@ class AverageExposure:
             path,
             {"average_exposure": self.exposure_m2s},
             {"average_exposure": UNIT},
-            sample_header(self.threshold_gev, self.n_events, self.period),
+            sample_header(self.selection, self.n_events, self.period),
         )
 
     @classmethod
@@ -69,33 +101,46 @@ class AverageExposure:
         if "average_exposure" not in maps or "THRESH" not in header:
             raise ValueError(f"{path}: not an average-exposure file")
         return cls(
-            float(header["THRESH"]),
+            header_selection(header),
             int(header["NEVENTS"]),
             maps["average_exposure"],
             str(header.get("PERIOD", "")),
         )
 
 
-def threshold_average(
+def selection_average(
     nodes: NodeExposure,
     response: Response,
     energies_gev: np.ndarray,
-    threshold_gev: float,
+    selection: EnergySelection | float,
     period: str = "",
 ) -> AverageExposure:
-    """The average exposure of the sample E ≥ ``threshold_gev`` of the period's event energies.
+    """The average exposure of the selection's sample of the period's event energies (a
+    threshold in GeV is the selection E ≥ threshold).
 
     An empty sample has no average exposure (nor sky map nor Monte Carlo): ConfigError naming
-    ``analysis.thresholds_gev``, rather than NaN maps downstream.
+    ``analysis.thresholds_gev`` (or ``analysis.energy_bins_gev``), rather than NaN maps
+    downstream.
     """
+    selection = as_selection(selection)
     energies = np.asarray(energies_gev)
-    energies = energies[energies >= threshold_gev]
+    energies = energies[selection.contains(energies)]
     if len(energies) == 0:
+        key, what = (
+            ("analysis.thresholds_gev", "threshold")
+            if selection.kind == "threshold"
+            else ("analysis.energy_bins_gev", "bin")
+        )
+        where = (
+            f"at or above {selection.min_gev:g} GeV"
+            if selection.kind == "threshold"
+            else f"with {selection.describe()}"
+        )
         raise ConfigError(
-            "analysis.thresholds_gev",
-            f"no event at or above {threshold_gev:g} GeV in period {period!r}: its average "
-            "exposure, sky map and Monte Carlo are undefined; remove the threshold",
+            key,
+            f"no event {where} in period {period!r}: its average exposure, sky map and Monte "
+            f"Carlo are undefined; remove the {what}",
         )
     return AverageExposure(
-        threshold_gev, len(energies), average_exposure(nodes, response, energies), period
+        selection, len(energies), average_exposure(nodes, response, energies), period
     )

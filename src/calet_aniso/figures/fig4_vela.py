@@ -1,8 +1,9 @@
 """Figure 4 of the proceedings: the Vela SNR model's predicted dipole against the limits.
 
 Two panels, because differential and integral anisotropies are different quantities:
-left, δ at energy E (the model, its mean in each Fermi-LAT bin and Fermi-LAT's per-bin
-limits); right, δ of all events above a threshold (the model and this analysis' limits).
+left, δ at energy E (the model, its mean in each Fermi-LAT bin, Fermi-LAT's per-bin limits
+and this analysis' limits in its differential bins); right, δ of all events above a threshold
+(the model and this analysis' limits).
 """
 
 from __future__ import annotations
@@ -24,8 +25,28 @@ VELA = "tab:purple"
 ALL_SOURCES = "0.35"
 
 
+def _bin_limits(ax, bins: pd.DataFrame, right_edge_gev: float) -> None:
+    """This analysis' limits per differential bin (a bin open at the top drawn to the panel's
+    right edge): eq. 2.3, the coverage-correct (Neyman) one and the component toward Vela."""
+    if bins is None or bins.empty:
+        return
+    drawn = bins.rename(columns={"energy_min_gev": "e_low_gev", "energy_max_gev": "e_high_gev"})
+    drawn["e_high_gev"] = np.minimum(drawn["e_high_gev"], right_edge_gev)
+    bin_bars(ax, drawn, "delta_ul95", "this analysis, 95 % CL per bin (eq. 2.3)", color="k", lw=2)
+    if "delta_ul95_neyman" in drawn:
+        label = "this analysis, 95 % CL per bin (Neyman, exact coverage)"
+        bin_bars(ax, drawn, "delta_ul95_neyman", label, color="k", lw=1.2, ls="--")
+    if "delta_toward_vela_ul95" in drawn:
+        label = "this analysis, 95 % CL on the component toward Vela per bin"
+        bin_bars(ax, drawn, "delta_toward_vela_ul95", label, color="darkorange", lw=2)
+
+
 def _differential_panel(
-    ax, per_energy: pd.DataFrame, fermi_bins: pd.DataFrame, fermi: pd.DataFrame
+    ax,
+    per_energy: pd.DataFrame,
+    fermi_bins: pd.DataFrame,
+    fermi: pd.DataFrame,
+    bins: pd.DataFrame | None = None,
 ) -> None:
     e = per_energy["energy_gev"]
     ax.plot(e, per_energy["delta_analytic"], color=VELA, lw=2, label="Vela SNR")
@@ -64,6 +85,7 @@ def _differential_panel(
     )
     low = min(float(fermi["e_low_gev"].min()), float(fermi_bins["e_low_gev"].min()))
     high = max(float(e.max()), float(fermi["e_high_gev"].max()))
+    _bin_limits(ax, bins, high * 1.3)
     ax.set_xscale("log")
     ax.set_xlim(low / 1.3, high * 1.3)
     ax.set_xlabel("energy E (GeV)")
@@ -113,17 +135,20 @@ def vela_figure(
     png: str | Path,
     pdf: str | Path,
     period: str = "",
+    bins: pd.DataFrame | None = None,
 ) -> None:
     """Figure 4: predicted Vela SNR dipole, differential (left) and integral (right), against
-    the Fermi-LAT per-bin limits and this analysis' limits above each threshold."""
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 5.2), sharey=True)
-    _differential_panel(left, per_energy, fermi_bins, fermi)
+    the Fermi-LAT per-bin limits and this analysis' limits per differential bin (``bins``, the
+    bins' headline table) and above each threshold."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11.0, 6.6), sharey=True)
+    _differential_panel(left, per_energy, fermi_bins, fermi, bins)
     _integral_panel(right, above, limits)
     for ax in (left, right):
         ax.set_yscale("log")
         ax.set_ylim(1e-4, 3)
         ax.grid(True, which="both", alpha=0.3)
-        ax.legend(fontsize=7.5, loc="upper left")
+        # below the panel: the limits fill the upper half
+        ax.legend(fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=1)
     fig.suptitle(f"Predicted Vela SNR anisotropy{f' ({period})' if period else ''}")
     fig.tight_layout()
     save_figure(fig, png, pdf)

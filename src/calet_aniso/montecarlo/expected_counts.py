@@ -1,6 +1,7 @@
-"""Expected number of isotropic events above a threshold: model flux × absolute exposure.
+"""Expected number of isotropic events of an energy selection: model flux × absolute exposure.
 
-N(≥ E_thr) = ∫_{E_thr}^{E_max} J(E) X(E) dE, with J the flux model ((m² s sr GeV)⁻¹) and
+N(≥ E_thr) = ∫_{E_thr}^{E_max} J(E) X(E) dE (zero at and above E_max), a differential bin's
+N(≥ E_low) − N(≥ E_high), with J the flux model ((m² s sr GeV)⁻¹) and
 X(E) = ∫ exposure(E, n) dΩ (m² s sr) from the exposure maps at the response's energy nodes,
 interpolated log-linearly in energy like the response. The integral uses the trapezoid
 rule in ln E on a fine grid. The threshold applies to the model's (true) energy: with
@@ -16,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import Response
@@ -30,10 +32,13 @@ def expected_counts(
     max_energy_gev: float,
     n_grid: int = 4000,
 ) -> np.ndarray:
-    """Expected isotropic event counts above each threshold."""
+    """Expected isotropic event counts above each threshold (0 at and above ``max_energy_gev``)."""
     exposure = nodes.total_m2ssr()
     out = []
     for threshold in np.atleast_1d(thresholds_gev):
+        if threshold >= max_energy_gev:
+            out.append(0.0)
+            continue
         energies = np.geomspace(threshold, max_energy_gev, n_grid)
         integrand = flux(energies) * (response.node_weight_matrix(energies) @ exposure) * energies
         out.append(
@@ -42,24 +47,46 @@ def expected_counts(
     return np.array(out)
 
 
+def selection_counts(above: Callable[[np.ndarray], np.ndarray], selections) -> np.ndarray:
+    """Counts of each selection from a function giving the counts above energies:
+    N(≥ min) for a threshold, N(≥ min) − N(≥ max) for a bin (N(≥ ∞) = 0)."""
+    lows = np.array([s.min_gev for s in selections], dtype=float)
+    highs = np.array([s.max_gev for s in selections], dtype=float)
+    finite = np.isfinite(highs)
+    counts = np.asarray(above(lows), dtype=float)
+    if finite.any():
+        counts[finite] -= np.asarray(above(highs[finite]), dtype=float)
+    return counts
+
+
 def expected_counts_table(
     expected_model: np.ndarray,
-    thresholds_gev: np.ndarray,
+    selections: list[EnergySelection | float],
     event_energies_gev: np.ndarray,
     mean_count_from: str,
     flux_systematic: np.ndarray,
+    roles: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Per threshold: the model's expected count, the observed count, the mean count of the
-    isotropic skies (``mean_count_from``: 'model' or 'observed'), the flux's relative
-    systematic uncertainty and the model's deviation from the observed count in standard
-    deviations of Poisson ⊕ systematics (:func:`count_deviation`)."""
+    """Per energy selection (a threshold in GeV is the selection E ≥ threshold): the model's
+    expected count, the observed count, the mean count of the isotropic skies
+    (``mean_count_from``: 'model' or 'observed'), the flux's relative systematic uncertainty
+    and the model's deviation from the observed count in standard deviations of Poisson ⊕
+    systematics (:func:`count_deviation`). Columns ``selection`` (label), ``role`` (default
+    the selection's kind; 'elementary' for the nested Monte Carlo's bins), ``threshold_gev``
+    (the lowest energy), ``energy_max_gev``, then the numbers."""
     if mean_count_from not in ("model", "observed"):
         raise ValueError(f"mean_count_from must be 'model' or 'observed', not {mean_count_from!r}")
-    thresholds = np.asarray(thresholds_gev, dtype=float)
-    observed = np.array([(event_energies_gev >= t).sum() for t in thresholds])
+    chosen = [
+        s if isinstance(s, EnergySelection) else EnergySelection(float(s)) for s in selections
+    ]
+    energies = np.asarray(event_energies_gev)
+    observed = np.array([int(s.contains(energies).sum()) for s in chosen])
     return pd.DataFrame(
         {
-            "threshold_gev": thresholds,
+            "selection": [s.label for s in chosen],
+            "role": roles if roles is not None else [s.kind for s in chosen],
+            "threshold_gev": [s.min_gev for s in chosen],
+            "energy_max_gev": [s.max_gev for s in chosen],
             "expected_model": expected_model,
             "observed": observed,
             "mean_count": expected_model if mean_count_from == "model" else observed.astype(float),
@@ -89,13 +116,19 @@ def check_expected_counts(
     bands would be too wide or too narrow, silently. The choice is then the user's."""
     if mean_count_from != "model":
         return
-    bad = table[table["count_deviation_sigma"].abs() > tolerance_sigma]
+    checked = table[table["role"] != "elementary"]
+    bad = checked[checked["count_deviation_sigma"].abs() > tolerance_sigma]
     if len(bad):
         row = bad.iloc[0]
+        selection = EnergySelection(
+            row["threshold_gev"],
+            row["energy_max_gev"],
+            "bin" if row["role"] == "bin" else "threshold",
+        )
         raise ConfigError(
             "mc.expected_counts",
-            f"the flux model predicts {row['expected_model']:.1f} events at or above "
-            f"{row['threshold_gev']:g} GeV, {int(row['observed'])} were observed "
+            f"the flux model predicts {row['expected_model']:.1f} events with "
+            f"{selection.describe()}, {int(row['observed'])} were observed "
             f"({row['count_deviation_sigma']:+.1f} sigma of Poisson and "
             f"{row['flux_systematic']:.1%} flux systematics; tolerance mc.count_tolerance_sigma "
             f"= {tolerance_sigma:g}): check the response, live time and flux, or set "
@@ -111,12 +144,23 @@ def write_expected_counts(
     write_parquet(table, path, meta)
 
 
-def mean_count(path: str | Path, threshold_gev: float) -> float:
-    """The mean count of a threshold's isotropic skies from a table of
-    :func:`write_expected_counts`; ValueError naming the file and threshold if absent."""
+def _counts_table(path: str | Path) -> pd.DataFrame:
     if "mean_count_from" not in read_parquet_metadata(path):
         raise ValueError(f"{path}: not an expected-counts table")
-    table = pd.read_parquet(path).set_index("threshold_gev")
-    if threshold_gev not in table.index:
-        raise ValueError(f"{path}: no expected count for threshold {threshold_gev:g} GeV")
-    return float(table.loc[threshold_gev, "mean_count"])
+    return pd.read_parquet(path)
+
+
+def mean_count(path: str | Path, selection: EnergySelection | float, role: str = "") -> float:
+    """The mean count of a selection's isotropic skies (a threshold in GeV: E ≥ threshold)
+    from a table of :func:`write_expected_counts`, as a threshold or bin (``role`` default: its
+    kind) or as an elementary bin (``role='elementary'``); ValueError naming the file and the
+    selection if absent."""
+    if not isinstance(selection, EnergySelection):
+        selection = EnergySelection(float(selection))
+    table = _counts_table(path)
+    row = table[
+        (table["selection"] == selection.label) & (table["role"] == (role or selection.kind))
+    ]
+    if len(row) != 1:
+        raise ValueError(f"{path}: no expected count for {selection.describe()}")
+    return float(row["mean_count"].iloc[0])

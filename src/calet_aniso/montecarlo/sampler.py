@@ -198,199 +198,266 @@ SLOT = np.array(
 
 
 @numba.njit(inline="always")
-def _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6):
-    """A ring's Fourier sums: weighted Σ{1, cos mφ, sin mφ} in slots 0-6, unweighted in 8-14."""
-    ring_sums[0] = a0
-    ring_sums[1] = a1
-    ring_sums[2] = a2
-    ring_sums[3] = a3
-    ring_sums[4] = a4
-    ring_sums[5] = a5
-    ring_sums[6] = a6
-    ring_sums[8] = b0
-    ring_sums[9] = b1
-    ring_sums[10] = b2
-    ring_sums[11] = b3
-    ring_sums[12] = b4
-    ring_sums[13] = b5
-    ring_sums[14] = b6
-
-
-@numba.njit(inline="always")
-def _add_ring(alm, i, ring_factors, slot, ring_sums):
-    """a_lm of sample i += R_lm(ring) × the ring's sums (weighted map [0], counts map [1])."""
-    for index in range(16):
-        f = ring_factors[index]
-        alm[i, 0, index] += f * ring_sums[slot[index]]
-        alm[i, 1, index] += f * ring_sums[8 + slot[index]]
-
-
-@numba.njit(inline="always")
-def _scale(alm, i, pixel_area):
-    """Sums over pixels to integrals over the sphere: × ΔΩ."""
-    for index in range(16):
-        alm[i, 0, index] *= pixel_area
-        alm[i, 1, index] *= pixel_area
+def _add_pixel(sums, pixel, k, cos_phi, sin_phi, weights, counted, member_sel, lo, hi):
+    """k events in ``pixel`` of an elementary bin, added to the ring sums of every selection
+    summing that bin (``member_sel[lo:hi]``): weighted Σ{1, cos mφ, sin mφ} in slots 0-6,
+    counted in 8-14; nothing where the selection masks the pixel."""
+    c1 = cos_phi[pixel]
+    s1 = sin_phi[pixel]
+    c2, s2, c3, s3 = _trig(c1, s1)
+    for j in range(lo, hi):
+        s = member_sel[j]
+        if counted[s, pixel] == 0.0:
+            continue
+        w = k * weights[s, pixel]
+        sums[s, 0] += w
+        sums[s, 1] += w * c1
+        sums[s, 2] += w * c2
+        sums[s, 3] += w * c3
+        sums[s, 4] += w * s1
+        sums[s, 5] += w * s2
+        sums[s, 6] += w * s3
+        sums[s, 8] += k
+        sums[s, 9] += k * c1
+        sums[s, 10] += k * c2
+        sums[s, 11] += k * c3
+        sums[s, 12] += k * s1
+        sums[s, 13] += k * s2
+        sums[s, 14] += k * s3
 
 
 @numba.njit(parallel=True, cache=True)
-def _run(
+def _run_nested(
     seed,
-    threshold_index,
+    stream_index,
     first,
     count,
+    method,
     ring_mean,
-    ring_start,
     ring_alias,
-    table,
-    factors,
-    slot,
-    pixel_area,
-    n_chunks,
-):
-    """Event counts and a_lm (count, 2, 16) of the weighted [0] and counts [1] maps.
-
-    Per sample and ring: n_r ~ Poisson(ring mean), n_r pixels from the ring's alias table,
-    the ring's Fourier sums Σ {1, cos mφ, sin mφ} (weighted and not) in registers, then
-    a_lm += R_lm(ring) × sum.
-    """
-    n_rings = ring_mean.shape[0]
-    n_events = np.zeros(count, dtype=np.int64)
-    alm = np.zeros((count, 2, 16))
-    for chunk in numba.prange(n_chunks):
-        ring_sums = np.zeros(16)
-        for i in range(chunk, count, n_chunks):
-            state = new_stream(sample_key(seed, threshold_index, first + i))
-            total = 0
-            for ring in range(n_rings):
-                n = poisson(state, ring_mean[ring])
-                if n == 0:
-                    continue
-                total += n
-                lo = ring_start[ring]
-                length = ring_start[ring + 1] - lo
-                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
-                b1 = b2 = b3 = b4 = b5 = b6 = 0.0
-                for _ in range(n):
-                    pixel = lo + draw_in_ring(state, ring_alias, lo, length)
-                    c1 = table[pixel, 0]
-                    s1 = table[pixel, 1]
-                    w = table[pixel, 2]
-                    c2, s2, c3, s3 = _trig(c1, s1)
-                    a0 += w
-                    a1 += w * c1
-                    a2 += w * c2
-                    a3 += w * c3
-                    a4 += w * s1
-                    a5 += w * s2
-                    a6 += w * s3
-                    b1 += c1
-                    b2 += c2
-                    b3 += c3
-                    b4 += s1
-                    b5 += s2
-                    b6 += s3
-                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, float(n), b1, b2, b3, b4, b5, b6)
-                _add_ring(alm, i, factors[ring], slot, ring_sums)
-            n_events[i] = total
-            _scale(alm, i, pixel_area)
-    return n_events, alm
-
-
-@numba.njit(parallel=True, cache=True)
-def _run_pixels(
-    seed,
-    threshold_index,
-    first,
-    count,
     pixel_mean,
     ring_start,
-    table,
+    cos_phi,
+    sin_phi,
+    weights,
+    counted,
+    member_ptr,
+    member_sel,
     factors,
     slot,
     pixel_area,
     n_chunks,
 ):
-    """As :func:`_run`, drawing each pixel's count n_p ~ Poisson(λ_p) instead of events."""
+    """Event counts (count, S) and a_lm (count, S, 2, 16) of the weighted [0] and counts [1]
+    maps of S selections summing K elementary bins.
+
+    Per sample and ring, for each elementary bin in order: by events (method 0),
+    n_r ~ Poisson(ring mean) pixels from the bin's alias table of the ring; by pixels
+    (method 1), n_p ~ Poisson(λ_p) for each pixel of the ring. Each drawn pixel adds to the
+    ring sums of the selections summing the bin (:func:`_add_pixel`); then, per selection
+    with events in the ring, a_lm += R_lm(ring) × sum.
+    """
+    n_bins = method.shape[0]
+    n_selections = weights.shape[0]
     n_rings = ring_start.shape[0] - 1
-    n_events = np.zeros(count, dtype=np.int64)
-    alm = np.zeros((count, 2, 16))
+    n_events = np.zeros((count, n_selections), dtype=np.int64)
+    alm = np.zeros((count, n_selections, 2, 16))
     for chunk in numba.prange(n_chunks):
-        ring_sums = np.zeros(16)
+        sums = np.zeros((n_selections, 16))
         for i in range(chunk, count, n_chunks):
-            state = new_stream(sample_key(seed, threshold_index, first + i))
-            total = 0
+            state = new_stream(sample_key(seed, stream_index, first + i))
             for ring in range(n_rings):
-                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
-                b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
-                for pixel in range(ring_start[ring], ring_start[ring + 1]):
-                    n = poisson(state, pixel_mean[pixel])
-                    if n == 0:
+                sums[:, :] = 0.0
+                lo = ring_start[ring]
+                hi = ring_start[ring + 1]
+                for b in range(n_bins):
+                    m0 = member_ptr[b]
+                    m1 = member_ptr[b + 1]
+                    if method[b] == 0:
+                        n = poisson(state, ring_mean[b, ring])
+                        for _ in range(n):
+                            pixel = lo + draw_in_ring(state, ring_alias[b], lo, hi - lo)
+                            _add_pixel(
+                                sums, pixel, 1.0, cos_phi, sin_phi, weights, counted,
+                                member_sel, m0, m1,
+                            )  # fmt: skip
+                    else:
+                        for pixel in range(lo, hi):
+                            n = poisson(state, pixel_mean[b, pixel])
+                            if n > 0:
+                                _add_pixel(
+                                    sums, pixel, float(n), cos_phi, sin_phi, weights, counted,
+                                    member_sel, m0, m1,
+                                )  # fmt: skip
+                for s in range(n_selections):
+                    if sums[s, 8] == 0.0:
                         continue
-                    total += n
-                    k = float(n)
-                    c1 = table[pixel, 0]
-                    s1 = table[pixel, 1]
-                    w = k * table[pixel, 2]
-                    c2, s2, c3, s3 = _trig(c1, s1)
-                    a0 += w
-                    a1 += w * c1
-                    a2 += w * c2
-                    a3 += w * c3
-                    a4 += w * s1
-                    a5 += w * s2
-                    a6 += w * s3
-                    b0 += k
-                    b1 += k * c1
-                    b2 += k * c2
-                    b3 += k * c3
-                    b4 += k * s1
-                    b5 += k * s2
-                    b6 += k * s3
-                if b0 == 0.0:
-                    continue
-                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6)
-                _add_ring(alm, i, factors[ring], slot, ring_sums)
-            n_events[i] = total
-            _scale(alm, i, pixel_area)
+                    n_events[i, s] += int(sums[s, 8])
+                    f = factors[ring]
+                    for index in range(16):
+                        alm[i, s, 0, index] += f[index] * sums[s, slot[index]]
+                        alm[i, s, 1, index] += f[index] * sums[s, 8 + slot[index]]
+            for s in range(n_selections):
+                for index in range(16):  # sums over pixels to integrals over the sphere
+                    alm[i, s, 0, index] *= pixel_area
+                    alm[i, s, 1, index] *= pixel_area
     return n_events, alm
 
 
 @numba.njit(cache=True)
-def _pixel_counts_map(seed, threshold_index, sample_index, pixel_mean):
-    state = new_stream(sample_key(seed, threshold_index, sample_index))
-    counts = np.zeros(pixel_mean.shape[0])
-    for pixel in range(pixel_mean.shape[0]):
-        counts[pixel] = poisson(state, pixel_mean[pixel])
-    return counts
-
-
-@numba.njit(cache=True)
-def _counts_map(seed, threshold_index, sample_index, ring_mean, ring_start, ring_alias):
-    state = new_stream(sample_key(seed, threshold_index, sample_index))
-    counts = np.zeros(ring_alias.shape[0])
-    for ring in range(ring_mean.shape[0]):
+def _counts_maps(
+    seed, stream_index, sample_index, method, ring_mean, ring_alias, pixel_mean, ring_start
+):
+    """Counts maps (K, npix) of one sample's elementary bins: the draws of :func:`_run_nested`."""
+    state = new_stream(sample_key(seed, stream_index, sample_index))
+    n_bins = method.shape[0]
+    counts = np.zeros((n_bins, ring_alias.shape[1]))
+    for ring in range(ring_start.shape[0] - 1):
         lo = ring_start[ring]
-        length = ring_start[ring + 1] - lo
-        for _ in range(poisson(state, ring_mean[ring])):
-            counts[lo + draw_in_ring(state, ring_alias, lo, length)] += 1.0
+        hi = ring_start[ring + 1]
+        for b in range(n_bins):
+            if method[b] == 0:
+                for _ in range(poisson(state, ring_mean[b, ring])):
+                    counts[b, lo + draw_in_ring(state, ring_alias[b], lo, hi - lo)] += 1.0
+            else:
+                for pixel in range(lo, hi):
+                    counts[b, pixel] = poisson(state, pixel_mean[b, pixel])
     return counts
+
+
+@dataclass(frozen=True)
+class NestedSky:
+    """Isotropic skies of S energy selections drawn as sums of K elementary bins
+    (``analysis.energy_selections.elementary_bins``), analysed like the data.
+
+    Attributes
+    ----------
+    bins : the elementary bins' skies (:class:`IsotropicSky`, unmasked, N̄ > 0).
+    weights : (S, npix) each selection's event weight per pixel (0 where masked).
+    counted : (S, npix) 1 where the selection keeps the pixel, else 0.
+    members : per elementary bin, the selections summing it (indices into S).
+    mean_counts : (S,) expected events in each selection's kept sky.
+    """
+
+    bins: tuple[IsotropicSky, ...]
+    weights: np.ndarray
+    counted: np.ndarray
+    members: tuple[tuple[int, ...], ...]
+    mean_counts: np.ndarray
+
+    @classmethod
+    def from_exposures(
+        cls,
+        selection_exposures: list[np.ndarray],
+        bin_exposures: list[np.ndarray],
+        bin_counts: list[float],
+        selection_bins: list[tuple[int, ...]],
+        min_relative_exposure: float,
+    ) -> NestedSky:
+        """From each selection's average exposure map (m² s; its mask and weights are the
+        data's), each elementary bin's average exposure map and expected count on the whole
+        sky, and the elementary bins each selection sums. Bins with N̄ = 0 draw nothing and
+        are left out."""
+        kept = [
+            exposure_mask(np.asarray(a, dtype=np.float64), min_relative_exposure)
+            for a in selection_exposures
+        ]
+        weights = np.stack(
+            [pixel_weights(a, k) for a, k in zip(selection_exposures, kept, strict=True)]
+        )
+        counted = (weights > 0).astype(np.float64)
+        skies, members = [], []
+        for b, (exposure, count) in enumerate(zip(bin_exposures, bin_counts, strict=True)):
+            if count <= 0:
+                continue
+            skies.append(IsotropicSky.from_exposure(exposure, count, 0.0))
+            members.append(tuple(s for s, bins in enumerate(selection_bins) if b in bins))
+        mean_counts = np.array(
+            [
+                sum(
+                    float(sky.pixel_mean[counted[s] > 0].sum())
+                    for sky, m in zip(skies, members, strict=True)
+                    if s in m
+                )
+                for s in range(len(selection_exposures))
+            ]
+        )
+        return cls(tuple(skies), weights, counted, tuple(members), mean_counts)
+
+    @classmethod
+    def single(cls, sky: IsotropicSky) -> NestedSky:
+        """One selection of one bin: the sky itself (its mask is in its rates)."""
+        weight = sky.pixel_table[:, 2][None, :]
+        counted = (weight > 0).astype(np.float64)
+        return cls((sky,), weight, counted, ((0,),), np.array([sky.mean_count]))
+
+    def kernel_arguments(self) -> tuple:
+        """The arrays :func:`_run_nested` and :func:`_counts_maps` take, in order."""
+        geometry = _geometry(hp.npix2nside(self.weights.shape[1]))
+        method = np.array([0 if b.method == "events" else 1 for b in self.bins], dtype=np.int64)
+        ring_mean = np.stack([b.ring_mean for b in self.bins])
+        ring_alias = np.stack([b.ring_alias for b in self.bins])
+        pixel_mean = np.stack([b.pixel_mean for b in self.bins])
+        member_ptr = np.cumsum([0, *(len(m) for m in self.members)]).astype(np.int64)
+        member_sel = np.array([s for m in self.members for s in m], dtype=np.int64)
+        return (
+            method, ring_mean, ring_alias, pixel_mean, geometry.ring_start,
+            geometry.cos_phi, geometry.sin_phi, self.weights, self.counted, member_ptr, member_sel,
+        )  # fmt: skip
+
+
+def counts_maps(nested: NestedSky, seed: int, stream_index: int, sample_index: int) -> np.ndarray:
+    """Counts maps (K, npix) of one sample's elementary bins (same stream as
+    :func:`run_nested`; a selection's map sums its bins' maps where it keeps pixels)."""
+    method, ring_mean, ring_alias, pixel_mean, ring_start, *_ = nested.kernel_arguments()
+    return _counts_maps(
+        np.uint64(seed), np.uint64(stream_index), np.uint64(sample_index),
+        method, ring_mean, ring_alias, pixel_mean, ring_start,
+    )  # fmt: skip
 
 
 def counts_map(sky: IsotropicSky, seed: int, threshold_index: int, sample_index: int) -> np.ndarray:
     """The counts map of one sample (same stream as :func:`run_samples`); for checks."""
-    if sky.method == "pixels":
-        return _pixel_counts_map(
-            np.uint64(seed), np.uint64(threshold_index), np.uint64(sample_index), sky.pixel_mean
-        )
-    return _counts_map(
-        np.uint64(seed),
-        np.uint64(threshold_index),
-        np.uint64(sample_index),
-        sky.ring_mean,
-        sky.ring_start,
-        sky.ring_alias,
+    return counts_maps(NestedSky.single(sky), seed, threshold_index, sample_index)[0]
+
+
+def run_nested(
+    nested: NestedSky,
+    seed: int,
+    stream_index: int,
+    first: int,
+    count: int,
+    directions: dict[str, np.ndarray] | None = None,
+) -> list[dict[str, np.ndarray]]:
+    """Analyse samples first .. first+count-1 of every selection: per selection, the columns
+    of a sample table.
+
+    Columns: ``sample`` (index), ``n_events`` and the statistics of
+    ``analysis.statistics.sky_statistics`` of the corrected map and (``_uncorrected``) of the
+    counts map: the same function the data's maps go through; then the corrected map's dipole
+    component toward each named direction (unit vectors, ``statistics.dipole_toward``).
+    """
+    key = (np.uint64(seed), np.uint64(stream_index), np.uint64(first), count)
+    geometry = _geometry(hp.npix2nside(nested.weights.shape[1]))
+    n_events, alm = _run_nested(
+        *key,
+        *nested.kernel_arguments(),
+        geometry.ring_factors,
+        SLOT,
+        4.0 * np.pi / nested.weights.shape[1],
+        numba.get_num_threads(),
     )
+    tables = []
+    for s in range(nested.weights.shape[0]):
+        columns: dict[str, np.ndarray] = {
+            "sample": np.arange(first, first + count, dtype=np.int64),
+            "n_events": n_events[:, s],
+        }
+        for which, suffix in ((0, ""), (1, UNCORRECTED)):
+            columns.update(sky_statistics(alm[:, s, which], suffix))
+        columns.update(dipole_toward(alm[:, s, 0], directions or {}))
+        tables.append(columns)
+    return tables
 
 
 def run_samples(
@@ -401,50 +468,34 @@ def run_samples(
     count: int,
     directions: dict[str, np.ndarray] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Analyse samples first .. first+count-1: columns of the shard table.
-
-    Returns ``sample`` (index), ``n_events`` and the statistics of
-    ``analysis.statistics.sky_statistics`` of the corrected map and (``_uncorrected``) of the
-    counts map: the same function the data's maps go through; then the corrected map's dipole
-    component toward each named direction (unit vectors, ``statistics.dipole_toward``).
-    """
-    key = (np.uint64(seed), np.uint64(threshold_index), np.uint64(first), count)
-    common = (sky.pixel_table, sky.ring_factors, SLOT, sky.pixel_area, numba.get_num_threads())
-    if sky.method == "pixels":
-        n_events, alm = _run_pixels(*key, sky.pixel_mean, sky.ring_start, *common)
-    else:
-        n_events, alm = _run(*key, sky.ring_mean, sky.ring_start, sky.ring_alias, *common)
-    columns: dict[str, np.ndarray] = {
-        "sample": np.arange(first, first + count, dtype=np.int64),
-        "n_events": n_events,
-    }
-    for which, suffix in ((0, ""), (1, UNCORRECTED)):
-        columns.update(sky_statistics(alm[:, which], suffix))
-    columns.update(dipole_toward(alm[:, 0], directions or {}))
-    return columns
+    """Analyse samples first .. first+count-1 of one sky: the columns of :func:`run_nested`."""
+    return run_nested(NestedSky.single(sky), seed, threshold_index, first, count, directions)[0]
 
 
-def run_samples_in_blocks(
-    sky: IsotropicSky,
+def run_nested_in_blocks(
+    nested: NestedSky,
     seed: int,
-    threshold_index: int,
+    stream_index: int,
     first: int,
     count: int,
     directions: dict[str, np.ndarray] | None = None,
     block: int = 1000,
     progress: Progress | None = None,
-) -> dict[str, np.ndarray]:
-    """:func:`run_samples` in blocks of ``block`` samples, reported to ``progress``; the same
+) -> list[dict[str, np.ndarray]]:
+    """:func:`run_nested` in blocks of ``block`` samples, reported to ``progress``; the same
     columns bit for bit (each sample's stream is keyed by its index, not by its block)."""
     parts = []
     for start in range(first, first + count, block):
         size = min(block, first + count - start)
-        parts.append(run_samples(sky, seed, threshold_index, start, size, directions))
+        parts.append(run_nested(nested, seed, stream_index, start, size, directions))
         if progress is not None:
             progress.advance(size)
     if not parts:
-        return run_samples(sky, seed, threshold_index, first, 0, directions)
-    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
+        return run_nested(nested, seed, stream_index, first, 0, directions)
+    return [
+        {name: np.concatenate([p[s][name] for p in parts]) for name in parts[0][s]}
+        for s in range(len(parts[0]))
+    ]
 
 
 def shard_range(n_samples: int, n_shards: int, shard: int) -> tuple[int, int]:

@@ -1,9 +1,12 @@
-"""Monte Carlo sample tables: the shards of a threshold and their gathered table.
+"""Monte Carlo sample tables: the shards of the nested Monte Carlo and each selection's table.
 
-File format (Parquet, ``io.files.write_parquet``): one row per sample, columns ``sample``
+Selection table (Parquet, ``io.files.write_parquet``): one row per sample, columns ``sample``
 (index), ``n_events`` and the statistics of ``analysis.statistics`` (corrected and
-``_uncorrected``); metadata ``threshold_gev``, ``mean_count`` (expected events in the unmasked
-sky) and ``seed``. Gathering checks that the shards cover every sample exactly once.
+``_uncorrected``); metadata ``threshold_gev`` (the selection's lowest energy), ``mean_count``
+(expected events in the unmasked sky), ``seed``, and ``selection`` (label), ``kind`` and
+``energy_max_gev`` (null: none). A shard holds the same columns for every selection, with
+column ``selection`` (label) and metadata ``seed`` and ``selections`` (each selection's
+metadata). Gathering checks that the shards cover every sample exactly once.
 """
 
 from __future__ import annotations
@@ -14,21 +17,71 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
 
 META_KEYS = ("threshold_gev", "mean_count", "seed")
 
 
+def selection_meta(
+    selection: EnergySelection | float, mean_count: float, seed: int
+) -> dict[str, object]:
+    """A selection table's metadata (module docstring); a threshold in GeV: E ≥ threshold."""
+    if not isinstance(selection, EnergySelection):
+        selection = EnergySelection(float(selection))
+    return {
+        "threshold_gev": selection.min_gev,
+        "mean_count": float(mean_count),
+        "seed": seed,
+        "selection": selection.label,
+        "kind": selection.kind,
+        "energy_max_gev": None if np.isinf(selection.max_gev) else selection.max_gev,
+    }
+
+
 def write_samples(
     columns: Mapping[str, np.ndarray],
     path: str | Path,
-    threshold_gev: float,
+    selection: EnergySelection | float,
     mean_count: float,
     seed: int,
 ) -> None:
-    """Write a table of samples (a shard, or all samples of a threshold)."""
-    meta = {"threshold_gev": threshold_gev, "mean_count": mean_count, "seed": seed}
-    write_parquet(pd.DataFrame(columns), path, meta)
+    """Write a selection's table of samples (all of them, or a range)."""
+    write_parquet(pd.DataFrame(columns), path, selection_meta(selection, mean_count, seed))
+
+
+def write_shard(
+    tables: list[Mapping[str, np.ndarray]],
+    selections: list[EnergySelection],
+    mean_counts: np.ndarray,
+    path: str | Path,
+    seed: int,
+) -> None:
+    """Write a shard of the nested Monte Carlo: every selection's samples (module docstring)."""
+    frames = [
+        pd.DataFrame(columns).assign(selection=s.label)
+        for columns, s in zip(tables, selections, strict=True)
+    ]
+    metas = [selection_meta(s, n, seed) for s, n in zip(selections, mean_counts, strict=True)]
+    write_parquet(pd.concat(frames, ignore_index=True), path, {"seed": seed, "selections": metas})
+
+
+def gather_selection(
+    paths: Iterable[str | Path], label: str, n_samples: int
+) -> tuple[pd.DataFrame, dict[str, object]]:
+    """All ``n_samples`` samples of the selection ``label`` from the shards, in sample order,
+    and the selection's metadata. ValueError if the shards disagree on it, lack it or do not
+    cover 0 .. n_samples − 1 exactly once."""
+    tables, metas = [], []
+    for path in paths:
+        meta = read_parquet_metadata(path)
+        found = [m for m in meta.get("selections", []) if m["selection"] == label]
+        if not found:
+            raise ValueError(f"{path}: no Monte Carlo samples of selection {label}")
+        metas.append(found[0])
+        table = pd.read_parquet(path, filters=[("selection", "==", label)])
+        tables.append(table.drop(columns="selection"))
+    return _gathered(tables, metas, n_samples)
 
 
 def read_samples(path: str | Path) -> tuple[pd.DataFrame, dict[str, object]]:
@@ -39,15 +92,11 @@ def read_samples(path: str | Path) -> tuple[pd.DataFrame, dict[str, object]]:
     return pd.read_parquet(path), meta
 
 
-def gather_samples(
-    paths: Iterable[str | Path], n_samples: int
+def _gathered(
+    tables: list[pd.DataFrame], metas: list[dict[str, object]], n_samples: int
 ) -> tuple[pd.DataFrame, dict[str, object]]:
-    """All ``n_samples`` samples of a threshold from its shards, in sample order, and their
-    metadata. ValueError if the shards disagree on the metadata or do not cover
-    0 .. n_samples − 1 exactly once."""
-    tables, metas = zip(*(read_samples(p) for p in paths), strict=True)
     if any(m != metas[0] for m in metas):
-        raise ValueError("Monte Carlo shards of one threshold disagree on threshold, count or seed")
+        raise ValueError("Monte Carlo shards disagree on the selection, its mean count or the seed")
     samples = pd.concat(tables, ignore_index=True).sort_values("sample", ignore_index=True)
     if (
         len(samples) != n_samples

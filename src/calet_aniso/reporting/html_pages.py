@@ -13,9 +13,11 @@ import pandas as pd
 from calet_aniso.io.files import atomic_output
 from calet_aniso.reporting.summary import (
     Summary,
+    bin_lines,
     dipole_lines,
     direction_lines,
     frame,
+    global_line,
     interval_lines,
     multipole_lines,
     title,
@@ -58,6 +60,13 @@ def headline_page(summary: Summary, table: pd.DataFrame, path: str | Path) -> No
         + frame(direction_lines(summary)).to_html(index=False, border=0)
         + "<h3>Quadrupole and octupole</h3>"
         + frame(multipole_lines(summary)).to_html(index=False, border=0)
+        + (
+            "<h3>Differential energy bins (compare with Fermi-LAT's per-bin limits)</h3>"
+            + frame(bin_lines(summary)).to_html(index=False, border=0)
+            if summary.bins
+            else ""
+        )
+        + f"<p class='note'>{html.escape(global_line(summary))}</p>"
         + "<h3>Every column of dipole_limits.csv</h3><div class='wide'>"
         + table.to_html(index=False, border=0, float_format=lambda x: f"{x:.6g}")
         + "</div>"

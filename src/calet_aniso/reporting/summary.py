@@ -1,9 +1,10 @@
-"""The headline result of a period in a form to read: one record per threshold with the
-numbers a physicist asks for first, as text (terminal), JSON (machines) and reStructuredText
-(the report's landing page).
+"""The headline result of a period in a form to read: one record per threshold and per
+differential bin with the numbers a physicist asks for first, and the global p-value, as text
+(terminal), JSON (machines) and reStructuredText (the report's landing page).
 
-Everything comes from the headline table (``analysis.headline``); a period is called
-SIMULATED when its results hold the simulation's truth file.
+Everything comes from the headline tables (``analysis.headline``) and the global p-value
+(``analysis.global_significance``); a period is called SIMULATED when its results hold the
+simulation's truth file.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 from calet_aniso.analysis.headline import read_headline_table
 from calet_aniso.config.paths import path
+from calet_aniso.io.files import read_json
 
 #: Headline-table columns of a threshold record, and their names in the summary.
 RECORD_COLUMNS = {
@@ -56,6 +58,8 @@ class Summary:
     directions: list[str]
     figures: list[str] = field(default_factory=list)
     report: str | None = None
+    bins: list[dict[str, float | None]] = field(default_factory=list)
+    global_pvalue: dict[str, object] | None = None
 
     def to_json(self) -> str:
         """JSON (NaN written as null), keys sorted as declared."""
@@ -79,14 +83,10 @@ def summarise(results_dir: str | Path) -> Summary:
         for c in table
         if c.startswith("delta_toward_") and c.endswith("_pvalue")
     )
-    records = []
-    for _, row in table.iterrows():
-        record = {name: _value(row.get(column)) for column, name in RECORD_COLUMNS.items()}
-        for name in directions:
-            column = f"delta_toward_{name}"
-            for suffix in ("", "_sigma", "_ul95", "_pvalue"):
-                record[f"{column}{suffix}"] = _value(row.get(f"{column}{suffix}"))
-        records.append(record)
+    records = _records(table, directions)
+    bins_path = results_dir / Path(path("headline_bins_parquet", period=period)).name
+    bins = _records(pd.read_parquet(bins_path), directions) if bins_path.exists() else []
+    global_path = results_dir / Path(path("global_pvalue", period=period)).name
     figures = sorted(
         (results_dir / "figures").glob("*.png"),
         key=lambda p: (
@@ -104,7 +104,32 @@ def summarise(results_dir: str | Path) -> Summary:
         directions=directions,
         figures=[str(f) for f in figures],
         report=str(report) if report.exists() else None,
+        bins=bins,
+        global_pvalue=read_json(global_path) if global_path.exists() else None,
     )
+
+
+def _records(table: pd.DataFrame, directions: list[str]) -> list[dict[str, float | None]]:
+    """A summary record per row of a headline table (thresholds, or bins with their edges)."""
+    columns = dict(RECORD_COLUMNS)
+    if "energy_min_gev" in table:
+        del columns["threshold_gev"]
+        columns = {
+            "energy_min_gev": "energy_min_gev",
+            "energy_max_gev": "energy_max_gev",
+            **columns,
+        }
+    records = []
+    for _, row in table.iterrows():
+        record = {name: _value(row.get(column)) for column, name in columns.items()}
+        if "energy_max_gev" in record and record["energy_max_gev"] == math.inf:
+            record["energy_max_gev"] = None  # open at the top (JSON has no infinity)
+        for name in directions:
+            column = f"delta_toward_{name}"
+            for suffix in ("", "_sigma", "_ul95", "_pvalue"):
+                record[f"{column}{suffix}"] = _value(row.get(f"{column}{suffix}"))
+        records.append(record)
+    return records
 
 
 def _fmt(x: float | None, spec: str) -> str:
@@ -169,6 +194,55 @@ def direction_lines(summary: Summary) -> list[list[str]]:
             ]
         rows.append(row)
     return [header, *rows]
+
+
+def _bin_range(r: dict) -> str:
+    high = r["energy_max_gev"]
+    return f"{r['energy_min_gev']:g}–{high:g}" if high is not None else f"≥ {r['energy_min_gev']:g}"
+
+
+def bin_lines(summary: Summary) -> list[list[str]]:
+    """Header and rows of the differential bins' table (compare with Fermi-LAT's bins)."""
+    header = [
+        "bin (GeV)",
+        "events",
+        "δ",
+        "δ 95% UL (eq. 2.3)",
+        "δ 95% UL (Neyman)",
+        "isotropic δ: median",
+        "p(δ)",
+        *(f"δ toward {d.capitalize()} 95% UL" for d in summary.directions),
+    ]
+    rows = [
+        [
+            _bin_range(r),
+            f"{r['n_events']:.0f}",
+            _fmt(r["delta"], ".4f"),
+            _fmt(r["delta_ul95"], ".4f"),
+            _fmt(r["delta_ul95_neyman"], ".4f"),
+            _fmt(r["isotropic_delta_median"], ".4f"),
+            _fmt(r["delta_pvalue"], ".3f"),
+            *(_fmt(r[f"delta_toward_{d}_ul95"], ".4f") for d in summary.directions),
+        ]
+        for r in summary.bins
+    ]
+    return [header, *rows]
+
+
+def global_line(summary: Summary) -> str:
+    """The global p-value in a sentence."""
+    g = summary.global_pvalue
+    if g is None:
+        return "Global p-value: not computed."
+    name = {"delta": "δ", "c2_over_c0": "C2/C0", "c3_over_c0": "C3/C0"}.get(
+        g["min_pvalue_statistic"], g["min_pvalue_statistic"]
+    )
+    return (
+        f"Global p-value over {g['tests']} tests (δ, C2/C0, C3/C0 of every threshold and bin, "
+        f"calibrated on the same {g['samples']} nested Monte Carlo skies): "
+        f"{g['global_pvalue']:.3f}; smallest local p-value {g['min_pvalue']:.3g} "
+        f"({name}, selection {g['min_pvalue_selection']} GeV)."
+    )
 
 
 def interval_lines(summary: Summary) -> list[list[str]]:
@@ -246,6 +320,18 @@ def text(summary: Summary) -> str:
         "Quadrupole and octupole (exposure-corrected), isotropic p-values:",
         *_aligned(multipole_lines(summary)),
         "",
+        *(
+            [
+                "Differential energy bins (E_min ≤ E < E_max; comparable bin by bin with "
+                "Fermi-LAT's limits):",
+                *_aligned(bin_lines(summary)),
+                "",
+            ]
+            if summary.bins
+            else []
+        ),
+        global_line(summary),
+        "",
         "model count: isotropic expectation from the fitted flux × exposure (dev. = (observed −"
         " model) in σ of Poisson ⊕ flux systematics).",
     ]
@@ -266,9 +352,14 @@ def rst_table(lines: list[list[str]]) -> str:
 
 def rst(summary: Summary) -> str:
     """The headline numbers as reStructuredText for the report's landing page."""
-    return "\n".join(
-        rst_table(lines(summary))
-        for lines in (dipole_lines, interval_lines, direction_lines, multipole_lines)
+    tables = [dipole_lines, interval_lines, direction_lines, multipole_lines]
+    if summary.bins:
+        tables.append(bin_lines)
+    return (
+        "\n".join(rst_table(lines(summary)) for lines in tables)
+        + "\n"
+        + global_line(summary)
+        + "\n"
     )
 
 
