@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.analysis.headline import (
     COUNT_COLUMNS,
     DATA_COLUMNS,
@@ -30,7 +31,6 @@ from calet_aniso.montecarlo.expected_counts import (
     mean_count,
     write_expected_counts,
 )
-from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.montecarlo.sampler import IsotropicSky, NestedSky, run_nested, shard_range
 from calet_aniso.montecarlo.samples import (
     gather_selection,

@@ -152,6 +152,7 @@ class _Geometry:
     sin_phi: np.ndarray
     vectors: np.ndarray
     ring_factors: np.ndarray
+    fourier: np.ndarray  # (npix, 8): 1, cos φ, cos 2φ, cos 3φ, sin φ, sin 2φ, sin 3φ, 0
 
 
 @functools.cache
@@ -159,12 +160,20 @@ def _geometry(nside: int) -> _Geometry:
     npix = hp.nside2npix(nside)
     start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
     _, phi = hp.pix2ang(nside, np.arange(npix))
+    c1, s1 = np.cos(phi), np.sin(phi)
+    c2 = c1 * c1 - s1 * s1
+    s2 = 2.0 * s1 * c1
+    fourier = np.stack(
+        [np.ones(npix), c1, c2, c2 * c1 - s2 * s1, s1, s2, s2 * c1 + c2 * s1, np.zeros(npix)],
+        axis=1,
+    )
     return _Geometry(
         np.append(start, npix).astype(np.int64),
-        np.cos(phi),
-        np.sin(phi),
+        c1,
+        s1,
         np.stack(hp.pix2vec(nside, np.arange(npix)), axis=-1),
         ring_factors(nside),
+        fourier,
     )
 
 
@@ -183,14 +192,6 @@ def ring_factors(nside: int) -> np.ndarray:
     return factors
 
 
-@numba.njit(inline="always")
-def _trig(c1, s1):
-    """cos 2φ, sin 2φ, cos 3φ, sin 3φ from cos φ, sin φ."""
-    c2 = c1 * c1 - s1 * s1
-    s2 = 2.0 * s1 * c1
-    return c2, s2, c2 * c1 - s2 * s1, s2 * c1 + c2 * s1
-
-
 #: Ring-sum slot of each a_lm (``lm_pairs`` order): 0 for m = 0, m for cos mφ, 3 + |m| for sin.
 SLOT = np.array(
     [0 if m == 0 else (m if m > 0 else LMAX - m) for _, m in lm_pairs()], dtype=np.int64
@@ -198,32 +199,16 @@ SLOT = np.array(
 
 
 @numba.njit(inline="always")
-def _add_pixel(sums, pixel, k, cos_phi, sin_phi, weights, counted, member_sel, lo, hi):
-    """k events in ``pixel`` of an elementary bin, added to the ring sums of every selection
-    summing that bin (``member_sel[lo:hi]``): weighted Σ{1, cos mφ, sin mφ} in slots 0-6,
-    counted in 8-14; nothing where the selection masks the pixel."""
-    c1 = cos_phi[pixel]
-    s1 = sin_phi[pixel]
-    c2, s2, c3, s3 = _trig(c1, s1)
-    for j in range(lo, hi):
-        s = member_sel[j]
-        if counted[s, pixel] == 0.0:
-            continue
-        w = k * weights[s, pixel]
-        sums[s, 0] += w
-        sums[s, 1] += w * c1
-        sums[s, 2] += w * c2
-        sums[s, 3] += w * c3
-        sums[s, 4] += w * s1
-        sums[s, 5] += w * s2
-        sums[s, 6] += w * s3
-        sums[s, 8] += k
-        sums[s, 9] += k * c1
-        sums[s, 10] += k * c2
-        sums[s, 11] += k * c3
-        sums[s, 12] += k * s1
-        sums[s, 13] += k * s2
-        sums[s, 14] += k * s3
+def _reserve(pixels, multiplicity, used, extra):
+    """The ring's draw buffers with room for ``extra`` more entries (doubled when full)."""
+    if used + extra <= pixels.shape[0]:
+        return pixels, multiplicity
+    size = max(2 * pixels.shape[0], used + extra)
+    grown_pixels = np.empty(size, dtype=np.int64)
+    grown_multiplicity = np.empty(size)
+    grown_pixels[:used] = pixels[:used]
+    grown_multiplicity[:used] = multiplicity[:used]
+    return grown_pixels, grown_multiplicity
 
 
 @numba.njit(parallel=True, cache=True)
@@ -237,71 +222,135 @@ def _run_nested(
     ring_alias,
     pixel_mean,
     ring_start,
-    cos_phi,
-    sin_phi,
+    fourier,
     weights,
-    counted,
-    member_ptr,
-    member_sel,
+    bins_ptr,
+    bins_of,
     factors,
     slot,
     pixel_area,
     n_chunks,
 ):
     """Event counts (count, S) and a_lm (count, S, 2, 16) of the weighted [0] and counts [1]
-    maps of S selections summing K elementary bins.
+    maps of S selections summing K elementary bins (selection s sums the bins
+    ``bins_of[bins_ptr[s]:bins_ptr[s + 1]]``); ``weights`` (npix, S), 0 where masked.
 
-    Per sample and ring, for each elementary bin in order: by events (method 0),
-    n_r ~ Poisson(ring mean) pixels from the bin's alias table of the ring; by pixels
-    (method 1), n_p ~ Poisson(λ_p) for each pixel of the ring. Each drawn pixel adds to the
-    ring sums of the selections summing the bin (:func:`_add_pixel`); then, per selection
-    with events in the ring, a_lm += R_lm(ring) × sum.
+    Per sample and ring, each elementary bin is drawn in order into a buffer of (pixel,
+    multiplicity): by events (method 0), n_r ~ Poisson(ring mean) pixels from the bin's alias
+    table of the ring, each with multiplicity 1; by pixels (method 1), n_p ~ Poisson(λ_p) for
+    each pixel of the ring. Then per selection its bins' entries are summed in registers,
+    Σ k w {1, cos mφ, sin mφ} and Σ k {…}, and a_lm += R_lm(ring) × sum.
     """
-    n_bins = method.shape[0]
-    n_selections = weights.shape[0]
-    n_rings = ring_start.shape[0] - 1
+    n_selections = weights.shape[1]
     n_events = np.zeros((count, n_selections), dtype=np.int64)
     alm = np.zeros((count, n_selections, 2, 16))
     for chunk in numba.prange(n_chunks):
-        sums = np.zeros((n_selections, 16))
-        for i in range(chunk, count, n_chunks):
-            state = new_stream(sample_key(seed, stream_index, first + i))
-            for ring in range(n_rings):
-                sums[:, :] = 0.0
-                lo = ring_start[ring]
-                hi = ring_start[ring + 1]
-                for b in range(n_bins):
-                    m0 = member_ptr[b]
-                    m1 = member_ptr[b + 1]
-                    if method[b] == 0:
-                        n = poisson(state, ring_mean[b, ring])
-                        for _ in range(n):
-                            pixel = lo + draw_in_ring(state, ring_alias[b], lo, hi - lo)
-                            _add_pixel(
-                                sums, pixel, 1.0, cos_phi, sin_phi, weights, counted,
-                                member_sel, m0, m1,
-                            )  # fmt: skip
-                    else:
-                        for pixel in range(lo, hi):
-                            n = poisson(state, pixel_mean[b, pixel])
-                            if n > 0:
-                                _add_pixel(
-                                    sums, pixel, float(n), cos_phi, sin_phi, weights, counted,
-                                    member_sel, m0, m1,
-                                )  # fmt: skip
-                for s in range(n_selections):
-                    if sums[s, 8] == 0.0:
-                        continue
-                    n_events[i, s] += int(sums[s, 8])
-                    f = factors[ring]
-                    for index in range(16):
-                        alm[i, s, 0, index] += f[index] * sums[s, slot[index]]
-                        alm[i, s, 1, index] += f[index] * sums[s, 8 + slot[index]]
-            for s in range(n_selections):
-                for index in range(16):  # sums over pixels to integrals over the sphere
-                    alm[i, s, 0, index] *= pixel_area
-                    alm[i, s, 1, index] *= pixel_area
+        _run_chunk(
+            chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
+            pixel_mean, ring_start, fourier, weights, bins_ptr, bins_of, factors, slot,
+            pixel_area, n_events, alm,
+        )  # fmt: skip
     return n_events, alm
+
+
+@numba.njit(cache=True)
+def _run_chunk(
+    chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
+    pixel_mean, ring_start, fourier, weights, bins_ptr, bins_of, factors, slot, pixel_area,
+    n_events, alm,
+):  # fmt: skip
+    """Samples chunk, chunk + n_chunks, … of :func:`_run_nested` (a plain loop: numba's
+    parallel transformation of this body made it 2.3× slower)."""
+    n_bins = method.shape[0]
+    n_selections = weights.shape[1]
+    n_rings = ring_start.shape[0] - 1
+    sums = np.zeros(16)
+    pixels = np.empty(1024, dtype=np.int64)
+    multiplicity = np.empty(1024)
+    bin_end = np.zeros(n_bins + 1, dtype=np.int64)
+    for i in range(chunk, count, n_chunks):
+        state = new_stream(sample_key(seed, stream_index, first + i))
+        for ring in range(n_rings):
+            lo = ring_start[ring]
+            hi = ring_start[ring + 1]
+            used = 0
+            for b in range(n_bins):
+                if method[b] == 0:
+                    n = poisson(state, ring_mean[b, ring])
+                    pixels, multiplicity = _reserve(pixels, multiplicity, used, n)
+                    alias = ring_alias[b]
+                    for _ in range(n):
+                        pixels[used] = lo + draw_in_ring(state, alias, lo, hi - lo)
+                        multiplicity[used] = 1.0
+                        used += 1
+                else:
+                    pixels, multiplicity = _reserve(pixels, multiplicity, used, hi - lo)
+                    for pixel in range(lo, hi):
+                        n = poisson(state, pixel_mean[b, pixel])
+                        if n > 0:
+                            pixels[used] = pixel
+                            multiplicity[used] = float(n)
+                            used += 1
+                bin_end[b + 1] = used
+            if used == 0:
+                continue
+            f = factors[ring]
+            for s in range(n_selections):
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
+                for j in range(bins_ptr[s], bins_ptr[s + 1]):
+                    b = bins_of[j]
+                    for e in range(bin_end[b], bin_end[b + 1]):
+                        pixel = pixels[e]
+                        w = weights[pixel, s]
+                        if w == 0.0:
+                            continue
+                        k = multiplicity[e]
+                        w = k * w
+                        a0 += w
+                        a1 += w * fourier[pixel, 1]
+                        a2 += w * fourier[pixel, 2]
+                        a3 += w * fourier[pixel, 3]
+                        a4 += w * fourier[pixel, 4]
+                        a5 += w * fourier[pixel, 5]
+                        a6 += w * fourier[pixel, 6]
+                        b0 += k
+                        b1 += k * fourier[pixel, 1]
+                        b2 += k * fourier[pixel, 2]
+                        b3 += k * fourier[pixel, 3]
+                        b4 += k * fourier[pixel, 4]
+                        b5 += k * fourier[pixel, 5]
+                        b6 += k * fourier[pixel, 6]
+                if b0 == 0.0:
+                    continue
+                n_events[i, s] += int(b0)
+                _fill(sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6)
+                for index in range(16):
+                    alm[i, s, 0, index] += f[index] * sums[slot[index]]
+                    alm[i, s, 1, index] += f[index] * sums[8 + slot[index]]
+        for s in range(n_selections):
+            for index in range(16):  # sums over pixels to integrals over the sphere
+                alm[i, s, 0, index] *= pixel_area
+                alm[i, s, 1, index] *= pixel_area
+
+
+@numba.njit(inline="always")
+def _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6):
+    """A ring's Fourier sums: weighted Σ{1, cos mφ, sin mφ} in slots 0-6, counted in 8-14."""
+    ring_sums[0] = a0
+    ring_sums[1] = a1
+    ring_sums[2] = a2
+    ring_sums[3] = a3
+    ring_sums[4] = a4
+    ring_sums[5] = a5
+    ring_sums[6] = a6
+    ring_sums[8] = b0
+    ring_sums[9] = b1
+    ring_sums[10] = b2
+    ring_sums[11] = b3
+    ring_sums[12] = b4
+    ring_sums[13] = b5
+    ring_sums[14] = b6
 
 
 @numba.njit(cache=True)
@@ -333,15 +382,14 @@ class NestedSky:
     Attributes
     ----------
     bins : the elementary bins' skies (:class:`IsotropicSky`, unmasked, N̄ > 0).
-    weights : (S, npix) each selection's event weight per pixel (0 where masked).
-    counted : (S, npix) 1 where the selection keeps the pixel, else 0.
+    weights : (npix, S) each selection's event weight per pixel (0 where it masks the pixel:
+        the weight is > 0 wherever an event can be).
     members : per elementary bin, the selections summing it (indices into S).
     mean_counts : (S,) expected events in each selection's kept sky.
     """
 
     bins: tuple[IsotropicSky, ...]
     weights: np.ndarray
-    counted: np.ndarray
     members: tuple[tuple[int, ...], ...]
     mean_counts: np.ndarray
 
@@ -363,9 +411,8 @@ class NestedSky:
             for a in selection_exposures
         ]
         weights = np.stack(
-            [pixel_weights(a, k) for a, k in zip(selection_exposures, kept, strict=True)]
+            [pixel_weights(a, k) for a, k in zip(selection_exposures, kept, strict=True)], axis=1
         )
-        counted = (weights > 0).astype(np.float64)
         skies, members = [], []
         for b, (exposure, count) in enumerate(zip(bin_exposures, bin_counts, strict=True)):
             if count <= 0:
@@ -375,34 +422,42 @@ class NestedSky:
         mean_counts = np.array(
             [
                 sum(
-                    float(sky.pixel_mean[counted[s] > 0].sum())
+                    float(sky.pixel_mean[weights[:, s] > 0].sum())
                     for sky, m in zip(skies, members, strict=True)
                     if s in m
                 )
                 for s in range(len(selection_exposures))
             ]
         )
-        return cls(tuple(skies), weights, counted, tuple(members), mean_counts)
+        return cls(tuple(skies), weights, tuple(members), mean_counts)
 
     @classmethod
     def single(cls, sky: IsotropicSky) -> NestedSky:
         """One selection of one bin: the sky itself (its mask is in its rates)."""
-        weight = sky.pixel_table[:, 2][None, :]
-        counted = (weight > 0).astype(np.float64)
-        return cls((sky,), weight, counted, ((0,),), np.array([sky.mean_count]))
+        weight = np.ascontiguousarray(sky.pixel_table[:, 2:3])
+        return cls((sky,), weight, ((0,),), np.array([sky.mean_count]))
+
+    @property
+    def counted(self) -> np.ndarray:
+        """(S, npix) 1 where the selection keeps the pixel, else 0."""
+        return (self.weights.T > 0).astype(np.float64)
 
     def kernel_arguments(self) -> tuple:
         """The arrays :func:`_run_nested` and :func:`_counts_maps` take, in order."""
-        geometry = _geometry(hp.npix2nside(self.weights.shape[1]))
+        geometry = _geometry(hp.npix2nside(self.weights.shape[0]))
         method = np.array([0 if b.method == "events" else 1 for b in self.bins], dtype=np.int64)
         ring_mean = np.stack([b.ring_mean for b in self.bins])
         ring_alias = np.stack([b.ring_alias for b in self.bins])
         pixel_mean = np.stack([b.pixel_mean for b in self.bins])
-        member_ptr = np.cumsum([0, *(len(m) for m in self.members)]).astype(np.int64)
-        member_sel = np.array([s for m in self.members for s in m], dtype=np.int64)
+        bins_of = [
+            [b for b, members in enumerate(self.members) if s in members]
+            for s in range(self.weights.shape[1])
+        ]
+        bins_ptr = np.cumsum([0, *(len(b) for b in bins_of)]).astype(np.int64)
+        flat = np.array([b for bins in bins_of for b in bins], dtype=np.int64)
         return (
             method, ring_mean, ring_alias, pixel_mean, geometry.ring_start,
-            geometry.cos_phi, geometry.sin_phi, self.weights, self.counted, member_ptr, member_sel,
+            geometry.fourier, self.weights, bins_ptr, flat,
         )  # fmt: skip
 
 
@@ -438,17 +493,17 @@ def run_nested(
     component toward each named direction (unit vectors, ``statistics.dipole_toward``).
     """
     key = (np.uint64(seed), np.uint64(stream_index), np.uint64(first), count)
-    geometry = _geometry(hp.npix2nside(nested.weights.shape[1]))
+    geometry = _geometry(hp.npix2nside(nested.weights.shape[0]))
     n_events, alm = _run_nested(
         *key,
         *nested.kernel_arguments(),
         geometry.ring_factors,
         SLOT,
-        4.0 * np.pi / nested.weights.shape[1],
+        4.0 * np.pi / nested.weights.shape[0],
         numba.get_num_threads(),
     )
     tables = []
-    for s in range(nested.weights.shape[0]):
+    for s in range(nested.weights.shape[1]):
         columns: dict[str, np.ndarray] = {
             "sample": np.arange(first, first + count, dtype=np.int64),
             "n_events": n_events[:, s],
