@@ -102,7 +102,7 @@ def test_nested_kernel_equals_anafast_on_each_selections_summed_map():
         for s, members in enumerate(selection_bins):
             counts = maps[list(members)].sum(axis=0) * nested.counted[s]
             assert counts.sum() == result[s]["n_events"][row]
-            for suffix, sky_map in (("", counts * nested.weights[:, s]), ("_uncorrected", counts)):
+            for suffix, sky_map in (("", counts * nested.weights[s]), ("_uncorrected", counts)):
                 expected = hp.anafast(sky_map, lmax=3, iter=0)
                 got = np.array([result[s][f"c{ell}{suffix}"][row] for ell in range(4)])
                 np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)

@@ -152,7 +152,7 @@ class _Geometry:
     sin_phi: np.ndarray
     vectors: np.ndarray
     ring_factors: np.ndarray
-    fourier: np.ndarray  # (npix, 8): 1, cos φ, cos 2φ, cos 3φ, sin φ, sin 2φ, sin 3φ, 0
+    cos_sin: np.ndarray  # (npix, 2): cos φ, sin φ
 
 
 @functools.cache
@@ -161,19 +161,13 @@ def _geometry(nside: int) -> _Geometry:
     start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
     _, phi = hp.pix2ang(nside, np.arange(npix))
     c1, s1 = np.cos(phi), np.sin(phi)
-    c2 = c1 * c1 - s1 * s1
-    s2 = 2.0 * s1 * c1
-    fourier = np.stack(
-        [np.ones(npix), c1, c2, c2 * c1 - s2 * s1, s1, s2, s2 * c1 + c2 * s1, np.zeros(npix)],
-        axis=1,
-    )
     return _Geometry(
         np.append(start, npix).astype(np.int64),
         c1,
         s1,
         np.stack(hp.pix2vec(nside, np.arange(npix)), axis=-1),
         ring_factors(nside),
-        fourier,
+        np.stack([c1, s1], axis=1),
     )
 
 
@@ -196,6 +190,14 @@ def ring_factors(nside: int) -> np.ndarray:
 SLOT = np.array(
     [0 if m == 0 else (m if m > 0 else LMAX - m) for _, m in lm_pairs()], dtype=np.int64
 )
+
+
+@numba.njit(inline="always")
+def _trig(c1, s1):
+    """cos 2φ, sin 2φ, cos 3φ, sin 3φ from cos φ, sin φ."""
+    c2 = c1 * c1 - s1 * s1
+    s2 = 2.0 * s1 * c1
+    return c2, s2, c2 * c1 - s2 * s1, s2 * c1 + c2 * s1
 
 
 @numba.njit(inline="always")
@@ -222,7 +224,7 @@ def _run_nested(
     ring_alias,
     pixel_mean,
     ring_start,
-    fourier,
+    cos_sin,
     weights,
     bins_ptr,
     bins_of,
@@ -233,7 +235,8 @@ def _run_nested(
 ):
     """Event counts (count, S) and a_lm (count, S, 2, 16) of the weighted [0] and counts [1]
     maps of S selections summing K elementary bins (selection s sums the bins
-    ``bins_of[bins_ptr[s]:bins_ptr[s + 1]]``); ``weights`` (npix, S), 0 where masked.
+    ``bins_of[bins_ptr[s]:bins_ptr[s + 1]]``); ``weights`` (S, npix), 0 where masked;
+    ``cos_sin`` (npix, 2) cos φ and sin φ of each pixel.
 
     Per sample and ring, each elementary bin is drawn in order into a buffer of (pixel,
     multiplicity): by events (method 0), n_r ~ Poisson(ring mean) pixels from the bin's alias
@@ -241,13 +244,13 @@ def _run_nested(
     each pixel of the ring. Then per selection its bins' entries are summed in registers,
     Σ k w {1, cos mφ, sin mφ} and Σ k {…}, and a_lm += R_lm(ring) × sum.
     """
-    n_selections = weights.shape[1]
+    n_selections = weights.shape[0]
     n_events = np.zeros((count, n_selections), dtype=np.int64)
     alm = np.zeros((count, n_selections, 2, 16))
     for chunk in numba.prange(n_chunks):
         _run_chunk(
             chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
-            pixel_mean, ring_start, fourier, weights, bins_ptr, bins_of, factors, slot,
+            pixel_mean, ring_start, cos_sin, weights, bins_ptr, bins_of, factors, slot,
             pixel_area, n_events, alm,
         )  # fmt: skip
     return n_events, alm
@@ -256,13 +259,13 @@ def _run_nested(
 @numba.njit(cache=True)
 def _run_chunk(
     chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
-    pixel_mean, ring_start, fourier, weights, bins_ptr, bins_of, factors, slot, pixel_area,
+    pixel_mean, ring_start, cos_sin, weights, bins_ptr, bins_of, factors, slot, pixel_area,
     n_events, alm,
 ):  # fmt: skip
     """Samples chunk, chunk + n_chunks, … of :func:`_run_nested` (a plain loop: numba's
     parallel transformation of this body made it 2.3× slower)."""
     n_bins = method.shape[0]
-    n_selections = weights.shape[1]
+    n_selections = weights.shape[0]
     n_rings = ring_start.shape[0] - 1
     sums = np.zeros(16)
     pixels = np.empty(1024, dtype=np.int64)
@@ -296,31 +299,35 @@ def _run_chunk(
                 continue
             f = factors[ring]
             for s in range(n_selections):
+                weight = weights[s]
                 a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
                 b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
                 for j in range(bins_ptr[s], bins_ptr[s + 1]):
                     b = bins_of[j]
                     for e in range(bin_end[b], bin_end[b + 1]):
                         pixel = pixels[e]
-                        w = weights[pixel, s]
+                        w = weight[pixel]
                         if w == 0.0:
                             continue
                         k = multiplicity[e]
                         w = k * w
+                        c1 = cos_sin[pixel, 0]
+                        s1 = cos_sin[pixel, 1]
+                        c2, s2, c3, s3 = _trig(c1, s1)
                         a0 += w
-                        a1 += w * fourier[pixel, 1]
-                        a2 += w * fourier[pixel, 2]
-                        a3 += w * fourier[pixel, 3]
-                        a4 += w * fourier[pixel, 4]
-                        a5 += w * fourier[pixel, 5]
-                        a6 += w * fourier[pixel, 6]
+                        a1 += w * c1
+                        a2 += w * c2
+                        a3 += w * c3
+                        a4 += w * s1
+                        a5 += w * s2
+                        a6 += w * s3
                         b0 += k
-                        b1 += k * fourier[pixel, 1]
-                        b2 += k * fourier[pixel, 2]
-                        b3 += k * fourier[pixel, 3]
-                        b4 += k * fourier[pixel, 4]
-                        b5 += k * fourier[pixel, 5]
-                        b6 += k * fourier[pixel, 6]
+                        b1 += k * c1
+                        b2 += k * c2
+                        b3 += k * c3
+                        b4 += k * s1
+                        b5 += k * s2
+                        b6 += k * s3
                 if b0 == 0.0:
                     continue
                 n_events[i, s] += int(b0)
@@ -382,7 +389,7 @@ class NestedSky:
     Attributes
     ----------
     bins : the elementary bins' skies (:class:`IsotropicSky`, unmasked, N̄ > 0).
-    weights : (npix, S) each selection's event weight per pixel (0 where it masks the pixel:
+    weights : (S, npix) each selection's event weight per pixel (0 where it masks the pixel:
         the weight is > 0 wherever an event can be).
     members : per elementary bin, the selections summing it (indices into S).
     mean_counts : (S,) expected events in each selection's kept sky.
@@ -411,7 +418,7 @@ class NestedSky:
             for a in selection_exposures
         ]
         weights = np.stack(
-            [pixel_weights(a, k) for a, k in zip(selection_exposures, kept, strict=True)], axis=1
+            [pixel_weights(a, k) for a, k in zip(selection_exposures, kept, strict=True)]
         )
         skies, members = [], []
         for b, (exposure, count) in enumerate(zip(bin_exposures, bin_counts, strict=True)):
@@ -422,7 +429,7 @@ class NestedSky:
         mean_counts = np.array(
             [
                 sum(
-                    float(sky.pixel_mean[weights[:, s] > 0].sum())
+                    float(sky.pixel_mean[weights[s] > 0].sum())
                     for sky, m in zip(skies, members, strict=True)
                     if s in m
                 )
@@ -434,30 +441,30 @@ class NestedSky:
     @classmethod
     def single(cls, sky: IsotropicSky) -> NestedSky:
         """One selection of one bin: the sky itself (its mask is in its rates)."""
-        weight = np.ascontiguousarray(sky.pixel_table[:, 2:3])
+        weight = sky.pixel_table[:, 2][None, :].copy()
         return cls((sky,), weight, ((0,),), np.array([sky.mean_count]))
 
     @property
     def counted(self) -> np.ndarray:
         """(S, npix) 1 where the selection keeps the pixel, else 0."""
-        return (self.weights.T > 0).astype(np.float64)
+        return (self.weights > 0).astype(np.float64)
 
     def kernel_arguments(self) -> tuple:
         """The arrays :func:`_run_nested` and :func:`_counts_maps` take, in order."""
-        geometry = _geometry(hp.npix2nside(self.weights.shape[0]))
+        geometry = _geometry(hp.npix2nside(self.weights.shape[1]))
         method = np.array([0 if b.method == "events" else 1 for b in self.bins], dtype=np.int64)
         ring_mean = np.stack([b.ring_mean for b in self.bins])
         ring_alias = np.stack([b.ring_alias for b in self.bins])
         pixel_mean = np.stack([b.pixel_mean for b in self.bins])
         bins_of = [
             [b for b, members in enumerate(self.members) if s in members]
-            for s in range(self.weights.shape[1])
+            for s in range(self.weights.shape[0])
         ]
         bins_ptr = np.cumsum([0, *(len(b) for b in bins_of)]).astype(np.int64)
         flat = np.array([b for bins in bins_of for b in bins], dtype=np.int64)
         return (
             method, ring_mean, ring_alias, pixel_mean, geometry.ring_start,
-            geometry.fourier, self.weights, bins_ptr, flat,
+            geometry.cos_sin, self.weights, bins_ptr, flat,
         )  # fmt: skip
 
 
@@ -493,17 +500,17 @@ def run_nested(
     component toward each named direction (unit vectors, ``statistics.dipole_toward``).
     """
     key = (np.uint64(seed), np.uint64(stream_index), np.uint64(first), count)
-    geometry = _geometry(hp.npix2nside(nested.weights.shape[0]))
+    geometry = _geometry(hp.npix2nside(nested.weights.shape[1]))
     n_events, alm = _run_nested(
         *key,
         *nested.kernel_arguments(),
         geometry.ring_factors,
         SLOT,
-        4.0 * np.pi / nested.weights.shape[0],
+        4.0 * np.pi / nested.weights.shape[1],
         numba.get_num_threads(),
     )
     tables = []
-    for s in range(nested.weights.shape[1]):
+    for s in range(nested.weights.shape[0]):
         columns: dict[str, np.ndarray] = {
             "sample": np.arange(first, first + count, dtype=np.int64),
             "n_events": n_events[:, s],
