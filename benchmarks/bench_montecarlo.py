@@ -42,17 +42,17 @@ from pathlib import Path
 import healpy as hp
 import numpy as np
 
+from calet_aniso.config.energy_selections import (
+    EnergySelection,
+    elementary_bins,
+    energy_bins,
+)
 from calet_aniso.config.schema import default_config
 from calet_aniso.exposure.livetime_cube import livetime_cube, orbit_batches
 from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import read_response
 from calet_aniso.montecarlo.neyman_belt import build_belt
-from calet_aniso.analysis.energy_selections import (
-    EnergySelection,
-    elementary_bins,
-    energy_bins,
-)
 from calet_aniso.montecarlo.sampler import (
     PIXEL_METHOD_EVENTS_PER_PIXEL,
     IsotropicSky,
@@ -224,6 +224,8 @@ def nested(exposure: np.ndarray, samples: int, isotropic_today: float, belts_tod
         f"and {stage / isotropic_today:.2f}x its isotropic run alone"
     )
 
+
+def timed(sky: IsotropicSky, count: int) -> float:
     t = time.perf_counter()
     run_samples(sky, 20190724, 0, 0, count)
     return time.perf_counter() - t

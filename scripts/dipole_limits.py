@@ -40,20 +40,6 @@ with rule_log(snakemake.log[0], "dipole_limits") as log:
                 table, {selections[i].min_gev: selections[i].max_gev for i in chosen}
             )
         tables[kind] = table
-    write_headline_table(
-        tables["threshold"],
-        snakemake.output.parquet,
-        snakemake.output.csv,
-        snakemake.params.period,
-    )
-    bins = (
-        tables["bin"]
-        if tables["bin"] is not None
-        else as_bins_table(tables["threshold"].iloc[:0], {})
-    )
-    write_headline_table(
-        bins, snakemake.output.bins_parquet, snakemake.output.bins_csv, snakemake.params.period
-    )
     measured = {
         (s.label, name): float(row[name].iloc[0])
         for s, row in zip(selections, rows, strict=True)
@@ -66,4 +52,14 @@ with rule_log(snakemake.log[0], "dipole_limits") as log:
     }
     result = global_pvalue(measured, isotropic)
     write_global_pvalue(result, snakemake.output.global_pvalue)
-    log.info("\n%s\n%s\nglobal: %s", tables["threshold"].to_string(), bins.to_string(), result)
+    # the search's one number, in every row of both tables
+    thresholds = tables["threshold"].assign(global_pvalue=result["global_pvalue"])
+    bins = tables["bin"] if tables["bin"] is not None else as_bins_table(thresholds.iloc[:0], {})
+    bins = bins.assign(global_pvalue=result["global_pvalue"])
+    write_headline_table(
+        thresholds, snakemake.output.parquet, snakemake.output.csv, snakemake.params.period
+    )
+    write_headline_table(
+        bins, snakemake.output.bins_parquet, snakemake.output.bins_csv, snakemake.params.period
+    )
+    log.info("\n%s\n%s\nglobal: %s", thresholds.to_string(), bins.to_string(), result)

@@ -3,8 +3,8 @@
 import numba
 import pandas as pd
 
-from calet_aniso.analysis.energy_selections import elementary_bins
 from calet_aniso.analysis.statistics import direction_vectors
+from calet_aniso.config.energy_selections import elementary_bins
 from calet_aniso.exposure.average import AverageExposure
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import read_response

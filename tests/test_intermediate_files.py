@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.analysis.headline import (
     COUNT_COLUMNS,
     DATA_COLUMNS,
@@ -21,6 +20,7 @@ from calet_aniso.analysis.headline import (
     write_row,
 )
 from calet_aniso.analysis.skymaps import SkyMaps
+from calet_aniso.config.energy_selections import EnergySelection
 from calet_aniso.exposure.average import AverageExposure
 from calet_aniso.exposure.livetime_cube import LivetimeCube
 from calet_aniso.exposure.node_maps import NodeExposure

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from calet_aniso.analysis.energy_selections import (
+from calet_aniso.analysis.global_significance import global_pvalue, sample_pvalues
+from calet_aniso.config.energy_selections import (
     EnergySelection,
     check_energy_bins,
     elementary_bins,
     energy_bins,
 )
-from calet_aniso.analysis.global_significance import global_pvalue, sample_pvalues
 from calet_aniso.errors import ConfigError
 from calet_aniso.montecarlo.sampler import (
     IsotropicSky,

@@ -149,7 +149,7 @@ def test_headline_table_and_figure(small_run):
     pd.testing.assert_frame_equal(
         pd.read_parquet(result("headline_parquet")), table, atol=1e-6, check_dtype=False
     )
-    counts = hp.read_map(result("skymap", threshold="20"), field=0)
+    counts = hp.read_map(result("skymap", selection="20"), field=0)
     assert counts.sum() == table["n_events"].iloc[0] and len(counts) == hp.nside2npix(16)
     vela = pd.read_parquet(result("vela_thresholds"))
     assert vela["threshold_gev"].tolist() == [20, 80]
@@ -186,6 +186,21 @@ def test_headline_table_and_figure(small_run):
     assert (table["delta_fc95_low"] <= table["delta"]).all()
     assert (table["delta_fc95_high"] > table["delta_fc95_low"]).all()
     assert (table["delta_detected_3sigma"] == (table["delta_significance_sigma"] >= 3)).all()
+    # the differential bin: every column of the thresholds' table, its edges in place of the
+    # threshold; its events are those of the data in the bin
+    bins = pd.read_csv(result("headline_bins_csv"))
+    assert list(bins.columns[:2]) == ["energy_min_gev", "energy_max_gev"]
+    assert list(bins.columns[2:]) == [c for c in table.columns if c != "threshold_gev"]
+    events = pd.read_parquet(result("events"), columns=["energy"])["energy"]
+    inside = events.between(30, 60, inclusive="left").sum()
+    assert bins["n_events"].iloc[0] <= inside and bins["mc_delta_med"].notna().all()
+    # the global p-value: the smallest local p-value is the tables' smallest, and the global
+    # one (calibrated on 9 correlated tests) lies between it and Šidák's bound for 9
+    found = json.loads(result("global_pvalue").read_text())
+    local = pd.concat([table, bins])[[f"{n}_pvalue" for n in ("delta", "c2_over_c0", "c3_over_c0")]]
+    assert found["tests"] == 9 and found["min_pvalue"] == pytest.approx(local.min().min())
+    assert found["min_pvalue"] * 0.9 <= found["global_pvalue"]
+    assert found["global_pvalue"] <= 1 - (1 - found["min_pvalue"]) ** 9 + 0.05
 
 
 def test_model_fit_outputs_feed_the_monte_carlo(small_run):
@@ -229,7 +244,7 @@ def test_rerun_with_one_shard_gives_identical_bytes(small_run, tmp_path):
     process, 1 or 2 threads: tests/test_montecarlo.py; the whole pipeline rerun elsewhere,
     on SLURM, byte-identical: tests/test_cluster.py.)"""
     first = output_hashes(small_run)
-    assert result("mc_shard", threshold="20", shard="1").exists()
+    assert result("mc_shard", shard="1").exists()
     cfg = yaml.safe_load(SMALL.read_text())
     cfg["mc"]["shards"] = 1
     path = tmp_path / "shards_1.yaml"
@@ -458,6 +473,14 @@ def test_summary_command(small_run):
     np.testing.assert_allclose([r["delta"] for r in summary["thresholds"]], table["delta"])
     assert all(0 < r["delta_pvalue"] <= 1 for r in summary["thresholds"])
     assert summary["simulated"] and summary["directions"] == ["vela"]
+    # the differential bin of the small config and the global p-value
+    bins = pd.read_parquet(result("headline_bins_parquet"))
+    assert [(r["energy_min_gev"], r["energy_max_gev"]) for r in summary["bins"]] == [(30, 60)]
+    assert summary["bins"][0]["n_events"] == bins["n_events"].iloc[0]
+    assert re.search(r"^30–60\s+\d+", text, re.M)
+    assert (
+        "Global p-value over 9 tests" in text and 0 < summary["global_pvalue"]["global_pvalue"] <= 1
+    )
     # Figures 1–4 (3, 3b), 4 sky maps, the forecast and the injection–recovery figure
     assert len(summary["figures"]) == 5 + 2 + 1 + 1  # proceedings, sky maps, forecast, validation
     missing = subprocess.run(

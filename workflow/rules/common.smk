@@ -4,7 +4,7 @@ import re
 
 from snakemake.utils import validate
 
-from calet_aniso.analysis.energy_selections import selections_from_config
+from calet_aniso.config.energy_selections import selections_from_config
 from calet_aniso.config.checks import check_config, expand_globs
 from calet_aniso.config.coercion import coerce_config
 from calet_aniso.config.period_files import check_period_files
@@ -47,7 +47,7 @@ def result(kind, **fields):
 
 
 def selection_of(wildcards):
-    """The energy selection (``analysis.energy_selections``) of a job's wildcard."""
+    """The energy selection (``config.energy_selections``) of a job's wildcard."""
     return SELECTIONS[wildcards.selection]
 
 

@@ -1,7 +1,7 @@
 """Counts and exposure-corrected sky maps of an energy selection's sample (proceedings eq. 3.1).
 
 For a sample (events with E ≥ threshold, or in a differential bin:
-``analysis.energy_selections``) and its average exposure map
+``config.energy_selections``) and its average exposure map
 (``exposure.average``):
 
 * counts map: events per pixel;
@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 import healpy as hp
 import numpy as np
 
-from calet_aniso.analysis.energy_selections import EnergySelection
 from calet_aniso.analysis.statistics import event_weights, exposure_mask, reference_exposure
+from calet_aniso.config.energy_selections import EnergySelection
 from calet_aniso.exposure.average import (
     AverageExposure,
     as_selection,

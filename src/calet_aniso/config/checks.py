@@ -2,7 +2,7 @@
 
 The workflow calls :func:`check_config` while parsing, so a bad configuration stops the
 run before any job starts, with a message naming the key. Nothing here imports the
-simulation or the analysis' numerical modules (only the definition of energy selections).
+simulation or the analysis: validating a real-data configuration loads neither.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from astropy.time import Time
 
-from calet_aniso.analysis.energy_selections import check_energy_bins, selections_from_config
+from calet_aniso.config.energy_selections import check_energy_bins, selections_from_config
 from calet_aniso.config.paths import threshold_label
 from calet_aniso.errors import ConfigError
 

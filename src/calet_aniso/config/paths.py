@@ -3,7 +3,7 @@
 Rules, scripts, tests and the README's results layout all take paths from here. A pattern
 holds ``{period}`` (the data period), ``{model}`` (the comparison-model identifier, see
 :func:`model_id`) and the workflow's wildcards ``{selection}`` (an energy selection's label:
-a threshold or a bin, ``analysis.energy_selections``), ``{threshold}``, ``{shard}``,
+a threshold or a bin, ``config.energy_selections``), ``{threshold}``, ``{shard}``,
 ``{variant}``.
 :func:`path` fills the fields it is given and leaves the others as wildcards.
 

@@ -1,7 +1,7 @@
 """The average exposure map of an energy selection's sample, computed once per selection.
 
 Ā(p) = (1/N) Σ_i A(E_i, p) over the N events of the sample (E ≥ threshold, or a differential
-bin's E_low ≤ E < E_high: ``analysis.energy_selections``), with A(E, p)
+bin's E_low ≤ E < E_high: ``config.energy_selections``), with A(E, p)
 the node exposure maps interpolated log-linearly in energy like the response: it is
 Σ_k W_k A_k(p) with W the mean interpolation weights of the sample's energies.
 
@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from calet_aniso.analysis.energy_selections import EnergySelection
+from calet_aniso.config.energy_selections import EnergySelection
 from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import UNIT, NodeExposure
 from calet_aniso.instrument.response import Response

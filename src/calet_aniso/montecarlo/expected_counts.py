@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calet_aniso.analysis.energy_selections import EnergySelection
+from calet_aniso.config.energy_selections import EnergySelection
 from calet_aniso.errors import ConfigError
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import Response

@@ -1,6 +1,6 @@
 """The period's isotropic skies of every energy selection, drawn nested (``NestedSky``).
 
-Each elementary bin (``analysis.energy_selections.elementary_bins``) is an isotropic sky with
+Each elementary bin (``config.energy_selections.elementary_bins``) is an isotropic sky with
 expected counts λ_p = N̄_b Ā_b(p) / Σ Ā_b: N̄_b its mean count (``mc.expected_counts``), Ā_b
 the average exposure of the period's events in it (``exposure.average``) — or, for a bin
 with no event, the exposure at its lower edge (only the model's count can then be > 0). A
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from calet_aniso.analysis.energy_selections import EnergySelection, elementary_bins
+from calet_aniso.config.energy_selections import EnergySelection, elementary_bins
 from calet_aniso.exposure.average import average_exposure
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import Response

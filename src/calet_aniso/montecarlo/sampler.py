@@ -384,7 +384,7 @@ def _counts_maps(
 @dataclass(frozen=True)
 class NestedSky:
     """Isotropic skies of S energy selections drawn as sums of K elementary bins
-    (``analysis.energy_selections.elementary_bins``), analysed like the data.
+    (``config.energy_selections.elementary_bins``), analysed like the data.
 
     Attributes
     ----------

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from calet_aniso.analysis.energy_selections import EnergySelection
+from calet_aniso.config.energy_selections import EnergySelection
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
 
 META_KEYS = ("threshold_gev", "mean_count", "seed")
