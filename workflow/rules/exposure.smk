@@ -1,4 +1,5 @@
-"""Exposure: live-time cube, exposure maps at every energy node, average map per energy selection."""
+"""Exposure: live-time cube and exposure maps at every energy node (the average map of each
+energy selection: rule selection_statistics)."""
 
 
 rule livetime_cube:
@@ -50,27 +51,3 @@ rule exposure_maps:
         "Projecting the effective area on the sky: exposure at every energy node"
     script:
         "../../scripts/exposure_maps.py"
-
-
-rule average_exposure:
-    input:
-        maps=rules.exposure_maps.output.maps,
-        events=rules.ingest.output.events,
-        response=config["response"],
-    output:
-        average=result("average_exposure"),
-    log:
-        log("average_exposure_{selection}GeV"),
-    conda:
-        ENV
-    threads: 1
-    resources:
-        mem_mb=1000,
-        runtime=10,
-    params:
-        period=PERIOD,
-        selection=selection_of,
-    message:
-        "Average exposure map of the events of selection {wildcards.selection} GeV"
-    script:
-        "../../scripts/average_exposure.py"

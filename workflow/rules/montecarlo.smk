@@ -80,10 +80,10 @@ rule mc_summary:
     input:
         shards=expand(result("mc_shard", shard="{shard}"), shard=SHARDS),
     output:
-        samples=result("mc_samples"),
-        summary=result("mc_bands"),
+        samples=expand(result("mc_samples", selection="{s}"), s=SELECTIONS),
+        summary=expand(result("mc_bands", selection="{s}"), s=SELECTIONS),
     log:
-        log("mc_summary_{selection}GeV"),
+        log("mc_summary"),
     conda:
         ENV
     threads: 1
@@ -92,16 +92,16 @@ rule mc_summary:
         runtime=10,
     params:
         samples=MC["samples"],
-        selection=selection_of,
+        selections=list(SELECTIONS.values()),
     message:
-        "Gathering the isotropic skies of selection {wildcards.selection} GeV; their bands"
+        "Gathering the isotropic skies of every energy selection; their 1 and 2 sigma bands"
     script:
         "../../scripts/mc_summary.py"
 
 
 rule mc_belt:
     input:
-        average=rules.average_exposure.output.average,
+        average=rules.selection_statistics.output.average,
         expected=rules.mc_expected_counts.output.table,
     output:
         belt=result("mc_belt"),

@@ -1,7 +1,7 @@
 """The headline table: one row per threshold, the statistics of the data with the isotropic
 Monte Carlo bands beside them; and the same table for the differential energy bins.
 
-A threshold's row (rule ``multipoles``) holds ``threshold_gev``, ``n_events`` and every
+A selection's row (rule ``selection_statistics``) holds ``threshold_gev``, ``n_events`` and every
 statistic of ``analysis.statistics`` for the exposure-corrected (weighted) map and, with
 suffix ``_uncorrected``, for the counts map. Rule ``dipole_limits`` joins the rows with the
 Monte Carlo bands (``montecarlo.bands``) into ``results/{period}/dipole_limits.csv|.parquet``.

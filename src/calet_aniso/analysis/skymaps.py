@@ -122,7 +122,7 @@ class SkyMaps:
         if not columns <= set(maps):
             raise ValueError(
                 f"{path}: a sky-map file of an older version (no {sorted(columns - set(maps))}):"
-                " rerun its rule (snakemake -R skymap)"
+                " rerun its rule (snakemake -R selection_statistics)"
             )
         return cls(
             maps["counts"],
@@ -187,7 +187,7 @@ def sample_sky_maps(
     min_relative_exposure: float,
     selection: EnergySelection | float = 0.0,
 ) -> SkyMaps:
-    """The data path of one sample in memory (as rules average_exposure and skymap do it):
+    """The data path of one sample in memory (as rule selection_statistics does it):
     its average exposure, then its counts and weighted maps."""
     average = AverageExposure(
         selection, len(energies_gev), average_exposure(nodes, response, energies_gev)
