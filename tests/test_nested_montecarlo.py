@@ -153,3 +153,21 @@ def test_global_pvalue_of_independent_tests_follows_sidak_and_of_identical_ones_
     result = global_pvalue({key: 0.99 for key in copies}, copies)
     assert result["global_pvalue"] == pytest.approx(result["min_pvalue"], abs=2 / n)
     assert sample_pvalues(np.array([3.0, 1.0, np.nan, 2.0])).tolist() == [0.25, 0.75, 1.0, 0.5]
+
+
+@pytest.mark.parametrize(("mean_count", "min_relative_exposure"), [(400.0, 0.7), (5000.0, 0.0)])
+def test_single_sky_fast_path_equals_the_nested_kernel(
+    monkeypatch, mean_count, min_relative_exposure
+):
+    """One selection of one bin (belts, injections) takes a fast path without the draw buffer:
+    every column bit for bit the nested kernel's (events and pixels drawn, with a mask)."""
+    from calet_aniso.montecarlo import sampler
+
+    sky = IsotropicSky.from_exposure(exposure_shape(8, 0.3), mean_count, min_relative_exposure)
+    single = NestedSky.single(sky)
+    assert sampler._single(single)
+    fast = run_nested(single, 6, 4, 2, 60, {"pole": np.array([0.0, 0.0, 1.0])})[0]
+    monkeypatch.setattr(sampler, "_single", lambda nested: False)
+    buffered = run_nested(single, 6, 4, 2, 60, {"pole": np.array([0.0, 0.0, 1.0])})[0]
+    for name, values in fast.items():
+        np.testing.assert_array_equal(buffered[name], values, err_msg=name)

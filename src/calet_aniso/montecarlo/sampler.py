@@ -360,6 +360,149 @@ def _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6):
     ring_sums[14] = b6
 
 
+@numba.njit(inline="always")
+def _add_ring(alm, i, ring_factors, slot, ring_sums):
+    """a_lm of sample i += R_lm(ring) × the ring's sums (weighted map [0], counts map [1])."""
+    for index in range(16):
+        f = ring_factors[index]
+        alm[i, 0, index] += f * ring_sums[slot[index]]
+        alm[i, 1, index] += f * ring_sums[8 + slot[index]]
+
+
+@numba.njit(inline="always")
+def _scale(alm, i, pixel_area):
+    """Sums over pixels to integrals over the sphere: × ΔΩ."""
+    for index in range(16):
+        alm[i, 0, index] *= pixel_area
+        alm[i, 1, index] *= pixel_area
+
+
+@numba.njit(parallel=True, cache=True)
+def _run_single_events(
+    seed,
+    threshold_index,
+    first,
+    count,
+    ring_mean,
+    ring_start,
+    ring_alias,
+    table,
+    factors,
+    slot,
+    pixel_area,
+    n_chunks,
+):
+    """One selection of one elementary bin drawn by events (the fast path of
+    :func:`run_nested`: its draws and arithmetic are :func:`_run_nested`'s, operation for
+    operation, without the buffer): event counts and a_lm (count, 2, 16) of the weighted [0]
+    and counts [1] maps.
+
+    Per sample and ring: n_r ~ Poisson(ring mean), n_r pixels from the ring's alias table,
+    the ring's Fourier sums Σ {1, cos mφ, sin mφ} (weighted and not) in registers while
+    drawing, then a_lm += R_lm(ring) × sum.
+    """
+    n_rings = ring_mean.shape[0]
+    n_events = np.zeros(count, dtype=np.int64)
+    alm = np.zeros((count, 2, 16))
+    for chunk in numba.prange(n_chunks):
+        ring_sums = np.zeros(16)
+        for i in range(chunk, count, n_chunks):
+            state = new_stream(sample_key(seed, threshold_index, first + i))
+            total = 0
+            for ring in range(n_rings):
+                n = poisson(state, ring_mean[ring])
+                if n == 0:
+                    continue
+                total += n
+                lo = ring_start[ring]
+                length = ring_start[ring + 1] - lo
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                b1 = b2 = b3 = b4 = b5 = b6 = 0.0
+                for _ in range(n):
+                    pixel = lo + draw_in_ring(state, ring_alias, lo, length)
+                    c1 = table[pixel, 0]
+                    s1 = table[pixel, 1]
+                    w = table[pixel, 2]
+                    c2, s2, c3, s3 = _trig(c1, s1)
+                    a0 += w
+                    a1 += w * c1
+                    a2 += w * c2
+                    a3 += w * c3
+                    a4 += w * s1
+                    a5 += w * s2
+                    a6 += w * s3
+                    b1 += c1
+                    b2 += c2
+                    b3 += c3
+                    b4 += s1
+                    b5 += s2
+                    b6 += s3
+                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, float(n), b1, b2, b3, b4, b5, b6)
+                _add_ring(alm, i, factors[ring], slot, ring_sums)
+            n_events[i] = total
+            _scale(alm, i, pixel_area)
+    return n_events, alm
+
+
+@numba.njit(parallel=True, cache=True)
+def _run_single_pixels(
+    seed,
+    threshold_index,
+    first,
+    count,
+    pixel_mean,
+    ring_start,
+    table,
+    factors,
+    slot,
+    pixel_area,
+    n_chunks,
+):
+    """As :func:`_run_single_events`, drawing each pixel's count n_p ~ Poisson(λ_p)."""
+    n_rings = ring_start.shape[0] - 1
+    n_events = np.zeros(count, dtype=np.int64)
+    alm = np.zeros((count, 2, 16))
+    for chunk in numba.prange(n_chunks):
+        ring_sums = np.zeros(16)
+        for i in range(chunk, count, n_chunks):
+            state = new_stream(sample_key(seed, threshold_index, first + i))
+            total = 0
+            for ring in range(n_rings):
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = 0.0
+                b0 = b1 = b2 = b3 = b4 = b5 = b6 = 0.0
+                for pixel in range(ring_start[ring], ring_start[ring + 1]):
+                    n = poisson(state, pixel_mean[pixel])
+                    if n == 0:
+                        continue
+                    total += n
+                    k = float(n)
+                    c1 = table[pixel, 0]
+                    s1 = table[pixel, 1]
+                    w = k * table[pixel, 2]
+                    c2, s2, c3, s3 = _trig(c1, s1)
+                    a0 += w
+                    a1 += w * c1
+                    a2 += w * c2
+                    a3 += w * c3
+                    a4 += w * s1
+                    a5 += w * s2
+                    a6 += w * s3
+                    b0 += k
+                    b1 += k * c1
+                    b2 += k * c2
+                    b3 += k * c3
+                    b4 += k * s1
+                    b5 += k * s2
+                    b6 += k * s3
+                if b0 == 0.0:
+                    continue
+                _fill(ring_sums, a0, a1, a2, a3, a4, a5, a6, b0, b1, b2, b3, b4, b5, b6)
+                _add_ring(alm, i, factors[ring], slot, ring_sums)
+            n_events[i] = total
+            _scale(alm, i, pixel_area)
+    return n_events, alm
+
+
 @numba.njit(cache=True)
 def _counts_maps(
     seed, stream_index, sample_index, method, ring_mean, ring_alias, pixel_mean, ring_start
@@ -483,6 +626,14 @@ def counts_map(sky: IsotropicSky, seed: int, threshold_index: int, sample_index:
     return counts_maps(NestedSky.single(sky), seed, threshold_index, sample_index)[0]
 
 
+def _single(nested: NestedSky) -> bool:
+    """One selection of one bin whose sky has no rate where the selection masks a pixel (an
+    :class:`IsotropicSky` as it is): every drawn event counts, as the fast path assumes."""
+    if len(nested.bins) != 1 or nested.weights.shape[0] != 1:
+        return False
+    return not np.any(nested.bins[0].pixel_mean[nested.weights[0] == 0] > 0)
+
+
 def run_nested(
     nested: NestedSky,
     seed: int,
@@ -501,14 +652,24 @@ def run_nested(
     """
     key = (np.uint64(seed), np.uint64(stream_index), np.uint64(first), count)
     geometry = _geometry(hp.npix2nside(nested.weights.shape[1]))
-    n_events, alm = _run_nested(
-        *key,
-        *nested.kernel_arguments(),
-        geometry.ring_factors,
-        SLOT,
-        4.0 * np.pi / nested.weights.shape[1],
-        numba.get_num_threads(),
-    )
+    common = (geometry.ring_factors, SLOT, 4.0 * np.pi / nested.weights.shape[1])
+    threads = numba.get_num_threads()
+    if _single(nested):
+        # One selection of one bin (belts, injections): the same draws and sums without the
+        # buffer, 1.7x faster (benchmarks/bench_montecarlo.py)
+        sky = nested.bins[0]
+        table = np.stack([geometry.cos_phi, geometry.sin_phi, nested.weights[0]], axis=1)
+        if sky.method == "pixels":
+            n_events, alm = _run_single_pixels(
+                *key, sky.pixel_mean, sky.ring_start, table, *common, threads
+            )
+        else:
+            n_events, alm = _run_single_events(
+                *key, sky.ring_mean, sky.ring_start, sky.ring_alias, table, *common, threads
+            )
+        n_events, alm = n_events[:, None], alm[:, None]
+    else:
+        n_events, alm = _run_nested(*key, *nested.kernel_arguments(), *common, threads)
     tables = []
     for s in range(nested.weights.shape[0]):
         columns: dict[str, np.ndarray] = {
