@@ -246,10 +246,17 @@ CONFIG_CASES = {
         "cadence_s",
     ),
     "ingest_cut_above_thresholds": ({"ingest": {"min_energy_gev": 19000}}, "min_energy_gev"),
+    "bins_decreasing": ({"analysis": {"energy_bins_gev": [60, 30]}}, "energy_bins_gev"),
+    "bin_one_edge": ({"analysis": {"energy_bins_gev": [30]}}, "energy_bins_gev"),
+    "bin_edge_not_a_number": ({"analysis": {"energy_bins_gev": [30, "x"]}}, "energy_bins_gev"),
+    "bin_above_all_events": (
+        {"analysis": {"energy_bins_gev": [5000, 6000]}},
+        "no event with 5000 <= E < 6000 GeV",
+    ),
     "all_events_below_cut": (
         {
             "ingest": {"min_energy_gev": 15000},
-            "analysis": {"thresholds_gev": [15000]},
+            "analysis": {"thresholds_gev": [15000], "energy_bins_gev": []},
             "figures": {"exposure_thresholds_gev": [15000]},
         },
         "no event at or above 15000 GeV",
@@ -258,7 +265,11 @@ CONFIG_CASES = {
 #: Config cases found only once the data are read (the threshold they concern): complete
 #: outputs of the jobs that do not depend on that threshold stay, to be reused after the fix;
 #: nothing of the threshold itself may be left.
-AFTER_INGEST = {"threshold_above_all_events": "5000", "all_events_below_cut": "15000"}
+AFTER_INGEST = {
+    "threshold_above_all_events": "5000",
+    "all_events_below_cut": "15000",
+    "bin_above_all_events": "5000-6000",
+}
 
 
 class Sweep:
