@@ -98,14 +98,15 @@ def check_config(config: dict) -> None:
             "analysis.thresholds_gev", f"must be strictly increasing, got {thresholds.tolist()}"
         )
     check_energy_bins(bins)
-    selections = [s.label for group in selections_from_config(config) for s in group]
+    every = [s for group in selections_from_config(config) for s in group]
+    selections = [s.label for s in every]
     repeated = sorted({label for label in selections if selections.count(label) > 1})
     if repeated:
         raise ConfigError(
             "analysis.energy_bins_gev",
             f"selections {repeated} appear twice (thresholds and bins must differ)",
         )
-    lowest = min(s.min_gev for group in selections_from_config(config) for s in group)
+    lowest = min(s.min_gev for s in every)
     if config["ingest"]["min_energy_gev"] > lowest:
         raise ConfigError(
             "ingest.min_energy_gev",
