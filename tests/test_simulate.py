@@ -2,6 +2,7 @@
 
 import healpy as hp
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import iss_orbit, sha256, small_settings
 from scipy import integrate, stats
@@ -9,8 +10,8 @@ from scipy import integrate, stats
 from calet_aniso.geometry.attitude import interval_index
 from calet_aniso.geometry.frames import attitude_matrices, galactic_to_icrs, unit_vector
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
-from calet_aniso.io.contract_tables import write_contract_table
-from calet_aniso.simulation.observation import simulate_observation
+from calet_aniso.io.contract_tables import read_contract_table, write_contract_table
+from calet_aniso.simulation.observation import simulate_observation, simulate_observation_files
 
 
 def test_livetime_fraction_near_84_percent(month_observations):
@@ -140,3 +141,26 @@ def test_start_convention_files_state_it_and_ingest_reads_them_right(
     assert result.report["orbit"]["files"][0]["attitude_at"] == "start"
     assert result.time_system.same_as(time_system)
     assert result.report["events"]["lb_check"]["max_separation_deg"] < 1e-4
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv.gz"])
+def test_files_written_chunk_by_chunk_equal_the_tables_in_memory(
+    tmp_path, small_observation, response, flux, time_system, fmt
+):
+    """The rule writes the orbit table a chunk at a time and draws the events reading it
+    back: the same rows, events and truth as the whole tables in memory (the truth's live
+    time summed chunk by chunk: equal to 1e-13)."""
+    orbit_table, events, truth, orbit = small_observation
+    paths = (tmp_path / f"orbit.{fmt}", tmp_path / f"events.{fmt}")
+    streamed = simulate_observation_files(
+        small_settings(), orbit, time_system, response, flux, paths, chunk_rows=333
+    )
+    pd.testing.assert_frame_equal(
+        read_contract_table(paths[0], ORBIT_COLUMNS), orbit_table, check_exact=True
+    )
+    pd.testing.assert_frame_equal(
+        read_contract_table(paths[1], EVENT_COLUMNS), events, check_exact=True
+    )
+    assert streamed["written_events"] == truth["written_events"] > 1000
+    assert streamed["total_livetime_s"] == pytest.approx(truth["total_livetime_s"], rel=1e-13)
+    assert streamed["orbit"].keys() == truth["orbit"].keys()

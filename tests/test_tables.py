@@ -9,7 +9,11 @@ from conftest import INGEST_30
 from calet_aniso.errors import InputError
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.normalise import ingest
-from calet_aniso.io.contract_tables import read_contract_table, write_contract_table
+from calet_aniso.io.contract_tables import (
+    contract_table_writer,
+    read_contract_table,
+    write_contract_table,
+)
 
 
 @pytest.mark.parametrize("fmt", ["parquet", "fits", "csv"])
@@ -99,3 +103,35 @@ def test_gzipped_files_are_gzip_with_the_same_bytes_every_time(tmp_path, small_o
     assert gzip.decompress(first)
     back = read_contract_table(tmp_path / f"a.{fmt}", ORBIT_COLUMNS)
     pd.testing.assert_frame_equal(back, orbit[back.columns].reset_index(drop=True), rtol=1e-15)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "fits", "csv", "fits.gz", "csv.gz"])
+def test_tables_written_in_parts_have_the_bytes_of_one_write(tmp_path, small_observation, fmt):
+    """The simulation writes long orbit tables part by part: same bytes as one write; the
+    FITS file is the one astropy writes from the whole table."""
+    orbit = small_observation[0]
+    write_contract_table(orbit, tmp_path / f"whole.{fmt}", ORBIT_COLUMNS, "orbit")
+    with contract_table_writer(
+        tmp_path / f"parts.{fmt}", ORBIT_COLUMNS, "orbit", orbit.attrs, len(orbit)
+    ) as writer:
+        for begin in range(0, len(orbit), 700):
+            writer.write(orbit.iloc[begin : begin + 700])
+    parts = (tmp_path / f"parts.{fmt}").read_bytes()
+    if fmt != "parquet":  # Parquet: a row group per part, the rows identical
+        assert parts == (tmp_path / f"whole.{fmt}").read_bytes()
+    pd.testing.assert_frame_equal(
+        read_contract_table(tmp_path / f"parts.{fmt}", ORBIT_COLUMNS), orbit, check_exact=True
+    )
+    if fmt == "fits":
+        hdu = fits.BinTableHDU.from_columns(
+            [
+                fits.Column(name.upper(), "D", unit=c.unit, array=orbit[name].to_numpy())
+                for name, c in zip(orbit.columns, ORBIT_COLUMNS, strict=True)
+            ],
+            name="SC_DATA",
+        )
+        for key, value in orbit.attrs["time_system"].fits_keywords().items():
+            hdu.header[key] = value
+        hdu.header["ATTITUDE"] = ("MIDPOINT", "attitude columns hold at interval midpoint")
+        fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp_path / "astropy.fits")
+        assert parts == (tmp_path / "astropy.fits").read_bytes()

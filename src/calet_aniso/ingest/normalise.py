@@ -23,10 +23,15 @@ plus a JSON report.
 * **Directions**: each event's direction is computed from its detector angles and the
   attitude at its time; (RA, Dec) and (l, b) given in the file must agree with it within a
   tolerance.
+* **Bounded memory**: the orbit table is never held whole: it is read, validated, normalised
+  and written window by window (:mod:`calet_aniso.ingest.orbit_stream`), with the events
+  (which are few: kept in memory) located in each window as it passes. Peak memory depends
+  on the window size and the number of events, not on the period's length.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,37 +41,26 @@ import pandas as pd
 
 from calet_aniso.config.settings import IngestSettings
 from calet_aniso.errors import ConfigError, InputError
-from calet_aniso.geometry.attitude import interpolate_attitude, interval_index
-from calet_aniso.geometry.frames import (
-    angular_separation_deg,
-    detector_to_icrs,
-    detector_vector,
-    icrs_to_galactic,
-    lonlat,
-    unit_vector,
-)
-from calet_aniso.ingest.contract import (
-    ATTITUDE_COLUMNS,
-    EVENT_COLUMNS,
-    ORBIT_COLUMNS,
-    attitude_convention,
-    column_names,
-)
+from calet_aniso.geometry.frames import angular_separation_deg, unit_vector
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS, column_names
 from calet_aniso.ingest.good_times import GoodTimes
-from calet_aniso.ingest.time_system import TimeSystem, stated_time_system
-from calet_aniso.ingest.validation import (
-    fail_where,
-    validate_events,
-    validate_orbit,
-    validate_orbit_sequence,
+from calet_aniso.ingest.orbit_stream import (
+    EventLocator,
+    OrbitSummary,
+    midpoint_rows,
+    orbit_files,
+    summarise,
+    validated_chunks,
+    windows,
 )
-from calet_aniso.io.contract_tables import RawTable, read_raw_table
-from calet_aniso.io.files import write_json, write_parquet
+from calet_aniso.ingest.time_system import TimeSystem, stated_time_system
+from calet_aniso.ingest.validation import fail_where, validate_events
+from calet_aniso.io.contract_tables import CHUNK_ROWS, RawSource, open_raw_table
+from calet_aniso.io.files import parquet_stream, write_json, write_parquet
 
 if TYPE_CHECKING:
     from calet_aniso.instrument.response import Response
 
-NORMALISED_ORBIT_COLUMNS = column_names(ORBIT_COLUMNS)
 NORMALISED_EVENT_COLUMNS = [
     *column_names(EVENT_COLUMNS, required_only=True),
     "ra",
@@ -78,18 +72,22 @@ NORMALISED_EVENT_COLUMNS = [
 #: Why an event may be dropped, as counted in the report.
 DROP_REASONS = ("outside_gti", "outside_orbit_coverage", "zero_livetime")
 
+#: Receives the normalised orbit table window by window, with the file metadata to state.
+OrbitSink = Callable[[pd.DataFrame, dict], None]
+
 
 @dataclass
 class IngestResult:
-    """Normalised orbit table, event list and the ingest report (JSON-ready dict)."""
+    """Normalised orbit table (None when it was streamed to a sink), event list, the ingest
+    report (JSON-ready dict) and the period's time system."""
 
-    orbit: pd.DataFrame
+    orbit: pd.DataFrame | None
     events: pd.DataFrame
     report: dict
     time_system: TimeSystem
 
 
-def period_time_system(configured: TimeSystem | None, tables: list[RawTable]) -> TimeSystem:
+def period_time_system(configured: TimeSystem | None, tables: list[RawSource]) -> TimeSystem:
     """The period's time system: the configured one, else the one the files state; every file
     that states one must agree (InputError naming both)."""
     stated = [(t.path, stated_time_system(t.path, t.header)[0]) for t in tables]
@@ -113,88 +111,29 @@ def period_time_system(configured: TimeSystem | None, tables: list[RawTable]) ->
     return reference[1]
 
 
-def _shift_times(table: RawTable, columns: tuple[str, ...]) -> tuple[pd.DataFrame, np.ndarray]:
-    """The table's frame and GTIs with the file's TIMEZERO added to its times."""
-    zero = stated_time_system(table.path, table.header)[1]
-    frame = table.frame
-    gti = table.gti
+@dataclass(frozen=True)
+class EventFile:
+    """One event list read whole: its source, its rows (TIMEZERO added to the times) and its
+    good time intervals (TIMEZERO added; None without a GTI extension)."""
+
+    source: RawSource
+    frame: pd.DataFrame
+    gti: np.ndarray | None
+
+
+def read_event_file(source: RawSource, response: Response | None) -> EventFile:
+    """Read and validate one event list; with a ``response``, events it cannot have seen are
+    refused (:func:`check_seen_by_response`)."""
+    table = source.read()
+    zero = stated_time_system(source.path, source.header)[1]
+    frame, gti = table.frame, table.gti
     if zero:
-        frame = frame.copy()
-        for column in columns:
-            frame[column] = frame[column] + zero
+        frame = frame.assign(time=frame["time"] + zero)
         gti = None if gti is None else gti + zero
-    return frame, gti
-
-
-def read_orbit(tables: list[RawTable], attitude_at: str) -> tuple[pd.DataFrame, np.ndarray, list]:
-    """Validated orbit tables in time order, concatenated; the attitude convention of each
-    row ('start' or 'midpoint') and per-file information."""
-    parts = []
-    for table in tables:
-        frame, _ = _shift_times(table, ("start", "stop"))
-        validate_orbit(table.path, frame)
-        stated = table.header.get("attitude_at", table.header.get("ATTITUDE"))
-        stated = None if stated is None else str(stated).strip().lower()
-        convention = attitude_convention(table.path, table.extname, stated, attitude_at)
-        parts.append((str(table.path), frame, convention))
-    parts.sort(key=lambda item: item[1]["start"].iloc[0])
-    validate_orbit_sequence([(p, f) for p, f, _ in parts])
-    orbit = pd.concat(
-        [f.reindex(columns=NORMALISED_ORBIT_COLUMNS) for _, f, _ in parts], ignore_index=True
-    )
-    at_start = np.concatenate([np.full(len(f), c == "start") for _, f, c in parts])
-    files = [{"path": p, "rows": len(f), "attitude_at": c} for p, f, c in parts]
-    return orbit, at_start, files
-
-
-def attitude_knots(orbit: pd.DataFrame, at_start: np.ndarray) -> np.ndarray:
-    """Time (s) at which each row's attitude holds: its start or its midpoint."""
-    start = orbit["start"].to_numpy()
-    mid = 0.5 * (start + orbit["stop"].to_numpy())
-    return np.where(at_start, start, mid)
-
-
-def attitude_at_midpoints(orbit: pd.DataFrame, at_start: np.ndarray) -> pd.DataFrame:
-    """The orbit table with start-convention attitudes moved to their intervals' midpoints
-    (module docstring); midpoint rows are left exactly as they are."""
-    if not at_start.any():
-        return orbit
-    start = orbit["start"].to_numpy()
-    stop = orbit["stop"].to_numpy()
-    rows = np.flatnonzero(at_start)
-    axes = tuple(orbit[c].to_numpy() for c in ATTITUDE_COLUMNS)
-    rotation = interpolate_attitude(
-        start, stop, attitude_knots(orbit, at_start), axes, 0.5 * (start + stop)[rows], rows
-    )
-    ra_z, dec_z = lonlat(rotation[:, :, 2])
-    ra_x, dec_x = lonlat(rotation[:, :, 0])
-    out = orbit.copy()
-    for column, values in zip(ATTITUDE_COLUMNS, (ra_z, dec_z, ra_x, dec_x), strict=True):
-        out.loc[rows, column] = values
-    return out
-
-
-def event_directions(
-    orbit: pd.DataFrame, knots: np.ndarray, events: pd.DataFrame, index: np.ndarray
-) -> dict[str, np.ndarray]:
-    """ICRS and Galactic directions (degrees) of events from detector angles and attitude."""
-    if len(events) == 0:
-        return {key: np.zeros(0) for key in ("ra", "dec", "l", "b")}
-    axes = tuple(orbit[c].to_numpy() for c in ATTITUDE_COLUMNS)
-    rotation = interpolate_attitude(
-        orbit["start"].to_numpy(),
-        orbit["stop"].to_numpy(),
-        knots,
-        axes,
-        events["time"].to_numpy(),
-        index,
-    )
-    v_icrs = detector_to_icrs(
-        rotation, detector_vector(events["theta"].to_numpy(), events["phi"].to_numpy())
-    )
-    ra, dec = lonlat(v_icrs)
-    gal_l, gal_b = icrs_to_galactic(ra, dec)
-    return {"ra": ra, "dec": dec, "l": gal_l, "b": gal_b}
+    validate_events(source.path, frame)
+    if response is not None:
+        check_seen_by_response(source.path, frame, response)
+    return EventFile(source, frame, gti)
 
 
 def _check_direction(path, frame, directions, pair, tolerance_deg, check) -> None:
@@ -237,11 +176,11 @@ def check_seen_by_response(path: str, raw: pd.DataFrame, response: Response) -> 
 EVENT_IDENTITY = ("time", "energy", "theta", "phi")
 
 
-def check_no_event_in_two_files(tables: list[RawTable], identities: list[pd.DataFrame]) -> None:
+def check_no_event_in_two_files(paths: list[Path], identities: list[pd.DataFrame]) -> None:
     """InputError if an event kept from one file is repeated in another (overlapping event files
     would count it twice), naming the later file, its first such row and the earlier file's
     row. ``identities``: per file, the kept rows' EVENT_IDENTITY columns and ``row`` (in file)."""
-    if len(tables) < 2:
+    if len(paths) < 2:
         return
     keys = pd.concat(
         [frame.assign(file=i) for i, frame in enumerate(identities)], ignore_index=True
@@ -253,8 +192,8 @@ def check_no_event_in_two_files(tables: list[RawTable], identities: list[pd.Data
     same = (keys[list(EVENT_IDENTITY)] == later[list(EVENT_IDENTITY)]).all(axis=1).to_numpy()
     earlier = keys[same].iloc[0]
     raise InputError(
-        tables[int(later["file"])].path,
-        f"event repeated from {tables[int(earlier['file'])].path} data row {int(earlier['row'])} "
+        paths[int(later["file"])],
+        f"event repeated from {paths[int(earlier['file'])]} data row {int(earlier['row'])} "
         "(the same time, energy and direction; overlapping event files)",
         column="time",
         count=int(repeated.sum()),
@@ -263,20 +202,12 @@ def check_no_event_in_two_files(tables: list[RawTable], identities: list[pd.Data
     )
 
 
-def read_events(
-    tables: list[RawTable],
-    orbit: pd.DataFrame,
-    knots: np.ndarray,
-    settings: IngestSettings,
-    response: Response | None = None,
+def select_events(
+    files: list[EventFile], located: EventLocator, settings: IngestSettings
 ) -> tuple[pd.DataFrame, list[dict], dict]:
-    """Read, validate, select, cut and direct event lists. Returns events, per-file info and
-    the checks and cuts of the report. Dropped rows are counted per file and reason. With a
-    ``response``, events it cannot have seen are refused (:func:`check_seen_by_response`)."""
-    start = orbit["start"].to_numpy()
-    stop = orbit["stop"].to_numpy()
-    live = orbit["livetime"].to_numpy()
-    frames, files = [], []
+    """Select, cut and direct the validated event lists, ``located`` in the orbit table.
+    Returns events, per-file info and the checks and cuts of the report. Dropped rows are
+    counted per file and reason."""
     checks = {
         name: {
             "rows_checked": 0,
@@ -285,48 +216,41 @@ def read_events(
         }
         for name in ("lb_check", "radec_check")
     }
+    frames, infos, identities = [], [], []
     below = 0
-    identities = []
-    for table in tables:
-        raw, gti = _shift_times(table, ("time",))
-        validate_events(table.path, raw)
-        if response is not None:
-            check_seen_by_response(table.path, raw, response)
+    first = 0  # position of the file's first event in the located arrays
+    for event_file in files:
+        path, raw, gti = event_file.source.path, event_file.frame, event_file.gti
+        rows = slice(first, first + len(raw))
+        first += len(raw)
         times = raw["time"].to_numpy()
+        index = located.interval[rows]
         dropped = dict.fromkeys(DROP_REASONS, 0)
         keep = np.ones(len(raw), dtype=bool)
         if gti is not None:
             keep &= GoodTimes(gti).contains(times)
             dropped["outside_gti"] = int((~keep).sum())
-        index = interval_index(start, stop, times)
         for reason, bad, text in (
             ("outside_orbit_coverage", index < 0, "event time outside the orbit coverage"),
             (
                 "zero_livetime",
-                (index >= 0) & (live[np.maximum(index, 0)] <= 0),
+                (index >= 0) & (located.livetime[rows] <= 0),
                 "event time in an interval with zero live time",
             ),
         ):
             bad = bad & keep
             if settings.outside_livetime == "error":
                 hint = " (ingest.outside_livetime: drop drops such events)"
-                fail_where(table.path, bad, text + hint, column="time", values=times)
+                fail_where(path, bad, text + hint, column="time", values=times)
             dropped[reason] = int(bad.sum())
             keep &= ~bad
         frame = raw[keep]
         identities.append(frame[list(EVENT_IDENTITY)].assign(row=np.flatnonzero(keep)))
-        directions = event_directions(orbit, knots, frame, index[keep])
-        _check_direction(
-            table.path,
-            frame,
-            directions,
-            ("ra", "dec"),
-            settings.lb_tolerance_deg,
-            checks["radec_check"],
-        )
-        _check_direction(
-            table.path, frame, directions, ("l", "b"), settings.lb_tolerance_deg, checks["lb_check"]
-        )
+        directions = {key: values[rows][keep] for key, values in located.directions.items()}
+        for pair, check in ((("ra", "dec"), "radec_check"), (("l", "b"), "lb_check")):
+            _check_direction(
+                path, frame, directions, pair, settings.lb_tolerance_deg, checks[check]
+            )
         energetic = frame["energy"].to_numpy() >= settings.min_energy_gev
         below += int((~energetic).sum())
         out = frame[column_names(EVENT_COLUMNS, required_only=True)].copy()
@@ -334,21 +258,33 @@ def read_events(
             out[key] = values
         out["interval"] = index[keep].astype(np.int64)
         frames.append(out[energetic])
-        files.append(
+        infos.append(
             {
-                "path": str(table.path),
+                "path": str(path),
                 "rows_in": len(raw),
                 "rows_out": int(energetic.sum()),
                 "dropped": dropped,
                 "gti": None if gti is None else len(gti),
             }
         )
-    check_no_event_in_two_files(tables, identities)
+    check_no_event_in_two_files([f.source.path for f in files], identities)
     events = pd.concat(frames, ignore_index=True)
     events = events.sort_values("time", kind="mergesort", ignore_index=True)
-    dropped_total = {r: int(sum(f["dropped"][r] for f in files)) for r in DROP_REASONS}
+    dropped_total = {r: int(sum(f["dropped"][r] for f in infos)) for r in DROP_REASONS}
     extra = {"cuts": {"energy_below_min": below, **dropped_total}, **checks}
-    return events[NORMALISED_EVENT_COLUMNS], files, extra
+    return events[NORMALISED_EVENT_COLUMNS], infos, extra
+
+
+def period_good_times(files: list[EventFile]) -> GoodTimes | None:
+    """The union of the event files' good times when every file has a GTI extension, None
+    when none has (InputError naming a file without one when only some have)."""
+    with_gti = [f.gti is not None for f in files]
+    if not any(with_gti):
+        return None
+    if not all(with_gti):
+        missing = files[with_gti.index(False)].source.path
+        raise InputError(missing, "no GTI extension, while other event files of the period have")
+    return GoodTimes(np.concatenate([f.gti for f in files]))
 
 
 def ingest(
@@ -360,66 +296,69 @@ def ingest(
     attitude_at: str,
     period: str = "",
     response: Response | None = None,
+    orbit_sink: OrbitSink | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> IngestResult:
     """Validate and normalise one data period (see module docstring).
 
     ``time_system`` is the configured one (None: from the files); ``attitude_at`` is the
     configured attitude convention ('auto', 'start' or 'midpoint'); ``response`` (optional)
-    refuses events the instrument cannot have seen.
+    refuses events the instrument cannot have seen. The normalised orbit table goes to
+    ``orbit_sink`` window by window (``chunk_rows`` rows each; the result's ``orbit`` is then
+    None), or, without a sink, is returned whole in the result.
     """
     if not orbit_paths:
         raise InputError("<orbit>", "no orbit files given")
     if not event_paths:
         raise InputError("<events>", "no event files given")
-    orbit_tables = [read_raw_table(p, ORBIT_COLUMNS) for p in orbit_paths]
-    event_tables = [read_raw_table(p, EVENT_COLUMNS) for p in event_paths]
-    system = period_time_system(time_system, orbit_tables + event_tables)
-    orbit, at_start, orbit_files = read_orbit(orbit_tables, attitude_at)
-    gti_files = [t.gti is not None for t in event_tables]
-    gti_report = {"applied": all(gti_files), "livetime_removed_s": 0.0}
-    if any(gti_files) and not all(gti_files):
-        missing = event_tables[gti_files.index(False)].path
-        raise InputError(missing, "no GTI extension, while other event files of the period have")
-    if all(gti_files):
-        good = GoodTimes(np.concatenate([_shift_times(t, ())[1] for t in event_tables]))
-        start = orbit["start"].to_numpy()
-        stop = orbit["stop"].to_numpy()
-        length = stop - start
-        fraction = np.divide(
-            good.overlap(start, stop), length, out=np.zeros_like(length), where=length > 0
-        )
-        scaled = orbit["livetime"].to_numpy() * np.clip(fraction, 0.0, 1.0)
-        gti_report["livetime_removed_s"] = float(orbit["livetime"].sum() - scaled.sum())
-        gti_report["intervals"] = len(good.intervals)
-        orbit = orbit.assign(livetime=scaled)
-    knots = attitude_knots(orbit, at_start)
-    events, event_files, extra = read_events(event_tables, orbit, knots, settings, response)
-    orbit = attitude_at_midpoints(orbit, at_start)
-    start = orbit["start"].to_numpy()
-    stop = orbit["stop"].to_numpy()
-    duration = float(np.sum(stop - start))
-    livetime = float(orbit["livetime"].sum())
-    n_gaps = int(np.count_nonzero(start[1:] - stop[:-1] > 1e-3))
+    orbit_sources = [open_raw_table(p, ORBIT_COLUMNS) for p in orbit_paths]
+    event_sources = [open_raw_table(p, EVENT_COLUMNS) for p in event_paths]
+    system = period_time_system(time_system, orbit_sources + event_sources)
+    files = orbit_files(orbit_sources, attitude_at)
+    event_files = [read_event_file(source, response) for source in event_sources]
+    good_times = period_good_times(event_files)
+    everything = pd.concat([f.frame for f in event_files], ignore_index=True)
+    located = EventLocator(
+        everything["time"].to_numpy(), everything["theta"].to_numpy(), everything["phi"].to_numpy()
+    )
+    summary = OrbitSummary()
+    metadata = {
+        "time_system": {"epoch": system.epoch, "scale": system.scale},
+        "period": period,
+        "contract": "orbit",
+        "attitude_at": "midpoint",
+    }
+    kept: list[pd.DataFrame] = []
+    sink = orbit_sink or (lambda frame, _: kept.append(frame))
+    for window in windows(validated_chunks(files, good_times, summary, chunk_rows)):
+        located.add(window)
+        summarise(window, summary)
+        sink(midpoint_rows(window), metadata)
+    events, event_infos, extra = select_events(event_files, located, settings)
+    gti_report = {"applied": good_times is not None, "livetime_removed_s": 0.0}
+    if good_times is not None:
+        gti_report["livetime_removed_s"] = summary.livetime_removed_s
+        gti_report["intervals"] = len(good_times.intervals)
     report = {
         "period": period,
-        "time_system": {"epoch": system.epoch, "scale": system.scale},
+        "time_system": metadata["time_system"],
         "orbit": {
-            "files": orbit_files,
-            "rows_in": int(sum(f["rows"] for f in orbit_files)),
-            "rows_out": len(orbit),
-            "coverage_start_s": float(start[0]),
-            "coverage_stop_s": float(stop[-1]),
-            "coverage_start_utc": str(system.to_iso_utc(start[0])),
-            "coverage_stop_utc": str(system.to_iso_utc(stop[-1])),
-            "covered_duration_s": duration,
-            "total_livetime_s": livetime,
-            "livetime_fraction": livetime / duration,
-            "gaps": n_gaps,
+            "files": summary.files,
+            "rows_in": int(sum(f["rows"] for f in summary.files)),
+            "rows_out": summary.rows,
+            "coverage_start_s": summary.coverage_start_s,
+            "coverage_stop_s": summary.coverage_stop_s,
+            "coverage_start_utc": str(system.to_iso_utc(summary.coverage_start_s)),
+            "coverage_stop_utc": str(system.to_iso_utc(summary.coverage_stop_s)),
+            "covered_duration_s": summary.covered_duration_s,
+            "total_livetime_s": summary.total_livetime_s,
+            "livetime_fraction": summary.total_livetime_s / summary.covered_duration_s,
+            "gaps": summary.gaps,
             "gti": gti_report,
         },
         "events": {
-            "files": event_files,
-            "rows_in": int(sum(f["rows_in"] for f in event_files)),
+            "files": event_infos,
+            "rows_in": int(sum(f["rows_in"] for f in event_infos)),
             "rows_out": len(events),
             "min_energy_gev": settings.min_energy_gev,
             "outside_livetime": settings.outside_livetime,
@@ -431,15 +370,28 @@ def ingest(
             else [None, None],
         },
     }
+    orbit = None
+    if orbit_sink is None:
+        orbit = kept[0] if len(kept) == 1 else pd.concat(kept, ignore_index=True)
     return IngestResult(orbit=orbit, events=events, report=report, time_system=system)
 
 
-def write_ingest(
-    result: IngestResult, orbit_path: str | Path, events_path: str | Path, report_path: str | Path
-) -> None:
-    """Write the normalised tables and report; each file appears whole or not at all."""
-    meta = {"time_system": result.report["time_system"], "period": result.report["period"]}
-    orbit_meta = {**meta, "contract": "orbit", "attitude_at": "midpoint"}
-    write_parquet(result.orbit, orbit_path, orbit_meta)
-    write_parquet(result.events, events_path, {**meta, "contract": "events"})
-    write_json(result.report, report_path)
+def ingest_to_files(
+    orbit_paths: list[str],
+    event_paths: list[str],
+    time_system: TimeSystem | None,
+    settings: IngestSettings,
+    outputs: tuple[str | Path, str | Path, str | Path],
+    **options,
+) -> IngestResult:
+    """:func:`ingest` writing the normalised orbit table (streamed), event list and report to
+    ``outputs`` (orbit, events, report paths); each file appears whole or not at all."""
+    orbit_path, events_path, report_path = outputs
+    with parquet_stream(orbit_path) as orbit_out:
+        result = ingest(
+            orbit_paths, event_paths, time_system, settings, orbit_sink=orbit_out.write, **options
+        )
+        meta = {"time_system": result.report["time_system"], "period": result.report["period"]}
+        write_parquet(result.events, events_path, {**meta, "contract": "events"})
+        write_json(result.report, report_path)
+    return result

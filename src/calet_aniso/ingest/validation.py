@@ -6,7 +6,6 @@ and the first failing row, so one run reports one clear, actionable problem.
 
 from __future__ import annotations
 
-from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -25,10 +24,12 @@ def fail_where(
     column: str | None,
     values: np.ndarray | None = None,
     rows: np.ndarray | None = None,
+    offset: int = 0,
 ) -> None:
     """Raise InputError if any ``bad`` is True, naming count and first bad row.
 
-    ``rows`` maps positions to row numbers in the file (default: the position).
+    ``rows`` maps positions to row numbers in the file (default: ``offset`` + the position,
+    ``offset`` being the file row of the first position when a file is read in chunks).
     """
     bad = np.asarray(bad, dtype=bool)
     if not bad.any():
@@ -46,19 +47,27 @@ def fail_where(
         problem,
         column=column,
         count=int(bad.sum()),
-        first_row=int(first if rows is None else rows[first]),
+        first_row=int(offset + first if rows is None else rows[first]),
         value=value,
     )
 
 
-def check_columns(path: str | Path, frame: pd.DataFrame, contract: tuple[Column, ...]) -> None:
-    """Finite values and contract ranges for every contract column present."""
+def check_columns(
+    path: str | Path, frame: pd.DataFrame, contract: tuple[Column, ...], offset: int = 0
+) -> None:
+    """Finite values and contract ranges for every contract column present (``offset``: the
+    file row of the frame's first row)."""
     for column in contract:
         if column.name not in frame:
             continue
         values = frame[column.name].to_numpy()
         fail_where(
-            path, ~np.isfinite(values), "NaN or infinite value", column=column.name, values=values
+            path,
+            ~np.isfinite(values),
+            "NaN or infinite value",
+            column=column.name,
+            values=values,
+            offset=offset,
         )
         if column.low is not None:
             fail_where(
@@ -67,6 +76,7 @@ def check_columns(path: str | Path, frame: pd.DataFrame, contract: tuple[Column,
                 f"value below the allowed minimum {column.low} {column.unit}",
                 column=column.name,
                 values=values,
+                offset=offset,
             )
         if column.high is not None:
             fail_where(
@@ -75,29 +85,52 @@ def check_columns(path: str | Path, frame: pd.DataFrame, contract: tuple[Column,
                 f"value above the allowed maximum {column.high} {column.unit}",
                 column=column.name,
                 values=values,
+                offset=offset,
             )
 
 
-def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
-    """Check one orbit/live-time table: values, live time, ordering, attitude axes."""
-    check_columns(path, frame, ORBIT_COLUMNS)
+def validate_orbit(
+    path: str | Path,
+    frame: pd.DataFrame,
+    offset: int = 0,
+    previous: tuple[float, float] | None = None,
+) -> None:
+    """Check one orbit/live-time table, or ``frame`` = its rows from file row ``offset`` on,
+    ``previous`` being the (start, stop) of the row before: values, live time, ordering,
+    attitude axes."""
+    check_columns(path, frame, ORBIT_COLUMNS, offset)
     start = frame["start"].to_numpy()
     stop = frame["stop"].to_numpy()
     live = frame["livetime"].to_numpy()
-    fail_where(path, stop < start, "interval with stop < start", column="stop", values=stop)
+    fail_where(
+        path, stop < start, "interval with stop < start", column="stop", values=stop, offset=offset
+    )
     fail_where(
         path,
         live > (stop - start) + LIVETIME_SLACK_S,
         "live time exceeds the interval length stop - start",
         column="livetime",
         values=live,
+        offset=offset,
     )
-    order = np.zeros(len(start), dtype=bool)
-    order[1:] = start[1:] < start[:-1]
-    fail_where(path, order, "intervals not sorted by start time", column="start", values=start)
-    overlap = np.zeros(len(start), dtype=bool)
-    overlap[1:] = start[1:] < stop[:-1] - LIVETIME_SLACK_S
-    fail_where(path, overlap, "interval overlaps the previous one", column="start", values=start)
+    before_start = np.concatenate([[-np.inf if previous is None else previous[0]], start[:-1]])
+    before_stop = np.concatenate([[-np.inf if previous is None else previous[1]], stop[:-1]])
+    fail_where(
+        path,
+        start < before_start,
+        "intervals not sorted by start time",
+        column="start",
+        values=start,
+        offset=offset,
+    )
+    fail_where(
+        path,
+        start < before_stop - LIVETIME_SLACK_S,
+        "interval overlaps the previous one",
+        column="start",
+        values=start,
+        offset=offset,
+    )
     dot = axes_dot(
         frame["ra_scz"].to_numpy(),
         frame["dec_scz"].to_numpy(),
@@ -110,22 +143,24 @@ def validate_orbit(path: str | Path, frame: pd.DataFrame) -> None:
         "attitude axes +z and +x not orthogonal (|z.x| shown as value)",
         column="ra_scx",
         values=np.abs(dot),
+        offset=offset,
     )
 
 
-def validate_orbit_sequence(parts: list[tuple[str, pd.DataFrame]]) -> None:
-    """Check that several orbit files, in order, neither overlap nor go back in time."""
-    for (path_a, a), (path_b, b) in pairwise(parts):
-        if b["start"].iloc[0] < a["stop"].iloc[-1] - LIVETIME_SLACK_S:
-            raise InputError(
-                path_b,
-                f"first interval overlaps the coverage of {path_a} "
-                f"(which stops at {a['stop'].iloc[-1]})",
-                column="start",
-                count=1,
-                first_row=0,
-                value=float(b["start"].iloc[0]),
-            )
+def validate_file_follows(
+    path_before: str | Path, stop_before: float, path: str | Path, start: float
+) -> None:
+    """Check that an orbit file, the next in time order, does not start before the coverage
+    of the file before it (which stops at ``stop_before``) ends."""
+    if start < stop_before - LIVETIME_SLACK_S:
+        raise InputError(
+            path,
+            f"first interval overlaps the coverage of {path_before} (which stops at {stop_before})",
+            column="start",
+            count=1,
+            first_row=0,
+            value=float(start),
+        )
 
 
 def validate_events(path: str | Path, frame: pd.DataFrame) -> None:

@@ -37,11 +37,8 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, object]) -> None:
-    """Write a table to Parquet with an explicit schema and JSON key-value metadata.
-
-    The output bytes depend only on the table and metadata (no timestamps).
-    """
+def _arrow_table(frame: pd.DataFrame, metadata: Mapping[str, object]) -> pa.Table:
+    """The frame as an Arrow table with an explicit schema and JSON key-value metadata."""
     fields = []
     for name in frame.columns:
         dtype = frame[name].dtype
@@ -52,11 +49,51 @@ def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, 
     schema = pa.schema(
         fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()}
     )
-    table = pa.Table.from_arrays(
+    return pa.Table.from_arrays(
         [pa.array(frame[name].to_numpy()) for name in frame.columns], schema=schema
     )
+
+
+class ParquetStream:
+    """A Parquet file written part by part (see :func:`parquet_stream`)."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._writer: pq.ParquetWriter | None = None
+
+    def write(self, frame: pd.DataFrame, metadata: Mapping[str, object]) -> None:
+        """Append the frame's rows (every part: the same columns and ``metadata``); each
+        part becomes a row group."""
+        table = _arrow_table(frame, metadata)
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._path, table.schema, compression="zstd")
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        """Finish the file (its footer)."""
+        if self._writer is not None:
+            self._writer.close()
+
+
+@contextlib.contextmanager
+def parquet_stream(path: str | Path) -> Iterator[ParquetStream]:
+    """Write a Parquet table part by part, atomically: the file appears, whole, only when the
+    block ends without an exception. The bytes depend only on the parts and their metadata."""
     with atomic_output(path) as tmp:
-        pq.write_table(table, tmp, compression="zstd")
+        stream = ParquetStream(tmp)
+        try:
+            yield stream
+        finally:
+            stream.close()
+
+
+def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, object]) -> None:
+    """Write a table to Parquet with an explicit schema and JSON key-value metadata.
+
+    The output bytes depend only on the table and metadata (no timestamps).
+    """
+    with parquet_stream(path) as out:
+        out.write(frame, metadata)
 
 
 def read_parquet_metadata(path: str | Path) -> dict[str, object]:

@@ -21,7 +21,9 @@ children for live time and events, so the same configuration gives identical byt
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import healpy as hp
 import numpy as np
@@ -36,8 +38,15 @@ from calet_aniso.geometry.frames import (
     lonlat,
     unit_vector,
 )
+from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import Response
+from calet_aniso.io.contract_tables import (
+    CHUNK_ROWS,
+    contract_table_writer,
+    open_raw_table,
+    write_contract_table,
+)
 from calet_aniso.simulation.livetime_model import LiveTimeModel
 from calet_aniso.simulation.orbit import CircularOrbit, jd_utc, nearest_tle, subsatellite_point
 
@@ -101,46 +110,107 @@ def period_orbit(tle_pairs: list[tuple[str, str]], settings: SimulationSettings)
     return CircularOrbit.from_tle(*nearest_tle(tle_pairs, middle.jd))
 
 
+def orbit_intervals(settings: SimulationSettings, time_system: TimeSystem) -> tuple[float, int]:
+    """Start (s) and number of the period's contiguous ``cadence_s`` intervals."""
+    t0 = time_system.to_seconds(settings.start_utc)
+    t1 = time_system.to_seconds(settings.stop_utc)
+    n = int(np.floor((t1 - t0) / settings.cadence_s + 1e-9))
+    if n < 1:
+        raise ValueError("simulation period shorter than one cadence")
+    return t0, n
+
+
+def simulate_orbit_chunks(
+    settings: SimulationSettings,
+    orbit: CircularOrbit,
+    time_system: TimeSystem,
+    rng: np.random.Generator,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[pd.DataFrame]:
+    """The orbit/live-time table, ``chunk_rows`` intervals at a time: contiguous intervals
+    of ``cadence_s`` over the period, with the attitude, position and live-time model
+    evaluated at each interval's start or midpoint (``settings.attitude_at``). Every row is
+    computed on its own and the live-time draws follow one another in ``rng``, so the rows
+    are the same whatever ``chunk_rows``. Each chunk's ``attrs`` state the time system and
+    the attitude convention, so that written files state both."""
+    t0, n = orbit_intervals(settings, time_system)
+    for begin in range(0, n, chunk_rows):
+        start = t0 + settings.cadence_s * np.arange(begin, min(n, begin + chunk_rows))
+        stop = start + settings.cadence_s
+        knot = start if settings.attitude_at == "start" else 0.5 * (start + stop)
+        knot_jd = jd_utc(time_system.to_time(knot))
+        zenith, velocity = orbit.zenith_and_velocity(knot_jd)
+        lat, lon = subsatellite_point(zenith, knot_jd)
+        live = settings.livetime.live_fraction(lat, lon, rng) * (stop - start)
+        ra_z, dec_z = lonlat(zenith)
+        ra_x, dec_x = lonlat(velocity)
+        table = pd.DataFrame(
+            {
+                "start": start,
+                "stop": stop,
+                "livetime": live,
+                "ra_scz": ra_z,
+                "dec_scz": dec_z,
+                "ra_scx": ra_x,
+                "dec_scx": dec_x,
+                "lat_geo": lat,
+                "lon_geo": lon,
+                "alt_km": np.full(len(start), orbit.altitude_km),
+            }
+        )
+        table.attrs = {"time_system": time_system, "attitude_at": settings.attitude_at}
+        yield table
+
+
 def simulate_orbit_table(
     settings: SimulationSettings,
     orbit: CircularOrbit,
     time_system: TimeSystem,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Orbit/live-time table: contiguous intervals of ``cadence_s`` over the period, with the
-    attitude, position and live-time model evaluated at each interval's start or midpoint
-    (``settings.attitude_at``). The table's ``attrs`` say so, and its time system, so that
-    written files state both."""
-    t0 = time_system.to_seconds(settings.start_utc)
-    t1 = time_system.to_seconds(settings.stop_utc)
-    n = int(np.floor((t1 - t0) / settings.cadence_s + 1e-9))
-    if n < 1:
-        raise ValueError("simulation period shorter than one cadence")
-    start = t0 + settings.cadence_s * np.arange(n)
-    stop = start + settings.cadence_s
-    knot = start if settings.attitude_at == "start" else 0.5 * (start + stop)
-    knot_jd = jd_utc(time_system.to_time(knot))
-    zenith, velocity = orbit.zenith_and_velocity(knot_jd)
-    lat, lon = subsatellite_point(zenith, knot_jd)
-    live = settings.livetime.live_fraction(lat, lon, rng) * (stop - start)
-    ra_z, dec_z = lonlat(zenith)
-    ra_x, dec_x = lonlat(velocity)
-    table = pd.DataFrame(
-        {
-            "start": start,
-            "stop": stop,
-            "livetime": live,
-            "ra_scz": ra_z,
-            "dec_scz": dec_z,
-            "ra_scx": ra_x,
-            "dec_scx": dec_x,
-            "lat_geo": lat,
-            "lon_geo": lon,
-            "alt_km": np.full(n, orbit.altitude_km),
-        }
-    )
-    table.attrs = {"time_system": time_system, "attitude_at": settings.attitude_at}
+    """The whole orbit/live-time table in memory (see :func:`simulate_orbit_chunks`)."""
+    chunks = list(simulate_orbit_chunks(settings, orbit, time_system, rng))
+    table = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    table.attrs = chunks[0].attrs
     return table
+
+
+#: The orbit table's (start, stop, live time) arrays, chunk by chunk, from its beginning each
+#: time it is called: events are drawn in two passes over it.
+Intervals = Callable[[], Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]]]
+
+
+def _cumulative(intervals: Intervals) -> tuple[float, float, float]:
+    """Live time (s, summed chunk by chunk), its running sum's last value (s, the running sum
+    of the whole table, bit for bit) and the covered duration (s)."""
+    total = running = duration = 0.0
+    for start, stop, live in intervals():
+        total += float(live.sum())
+        running = float(np.cumsum(np.concatenate([[running], live]))[-1])
+        duration += float((stop - start).sum())
+    return total, running, duration
+
+
+def _draw_intervals(
+    intervals: Intervals, targets: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each target t ∈ [0, total live), the interval where the running sum of live time
+    first exceeds t: its index, start and stop (s) — as one ``searchsorted`` on the whole
+    table's running sum would give."""
+    order = np.argsort(targets, kind="stable")
+    ordered = targets[order]
+    index = np.empty(len(targets), dtype=np.int64)
+    start_of, stop_of = np.empty(len(targets)), np.empty(len(targets))
+    offset, running, done = 0, 0.0, 0
+    for start, stop, live in intervals():
+        cumulative = np.cumsum(np.concatenate([[running], live]))[1:]
+        end = np.searchsorted(ordered, cumulative[-1], side="left")
+        ids = order[done:end]
+        local = np.searchsorted(cumulative, targets[ids], side="right")
+        index[ids] = offset + local
+        start_of[ids], stop_of[ids] = start[local], stop[local]
+        done, running, offset = end, cumulative[-1], offset + len(live)
+    return index, start_of, stop_of
 
 
 def energy_grid(settings: SimulationSettings, n: int = 4000) -> np.ndarray:
@@ -197,28 +267,25 @@ def sample_detector_directions(
 
 def simulate_events(
     settings: SimulationSettings,
-    orbit_table: pd.DataFrame,
+    intervals: Intervals,
     orbit: CircularOrbit,
     time_system: TimeSystem,
     response: Response,
     flux: InterpolatedFlux,
     rng: np.random.Generator,
 ) -> tuple[pd.DataFrame, dict]:
-    """Event list (time, energy, theta, phi, l, b) and a truth summary."""
+    """Event list (time, energy, theta, phi, l, b) and a truth summary; ``intervals`` gives
+    the orbit table chunk by chunk (two passes)."""
     energies_grid = energy_grid(settings)
     rate, cdf = expected_event_rate(flux, response, energies_grid)
-    live = orbit_table["livetime"].to_numpy()
-    total_live = float(live.sum())
+    total_live, running_live, duration = _cumulative(intervals)
     expected = rate * total_live
     amplitude = settings.dipole.amplitude
     n_gen = rng.poisson(expected * (1.0 + amplitude))
 
     energy = sample_energies(energies_grid, cdf, rng, n_gen)
     v_det = sample_detector_directions(response, energy, rng)
-    cum_live = np.cumsum(live)
-    interval = np.searchsorted(cum_live, rng.random(n_gen) * cum_live[-1], side="right")
-    start = orbit_table["start"].to_numpy()[interval]
-    stop = orbit_table["stop"].to_numpy()[interval]
+    _, start, stop = _draw_intervals(intervals, rng.random(n_gen) * running_live)
     times = start + rng.random(n_gen) * (stop - start)
     jd = jd_utc(time_system.to_time(times))
     zenith, velocity = orbit.zenith_and_velocity(jd)
@@ -260,8 +327,20 @@ def simulate_events(
             "l_deg": settings.dipole.l_deg,
             "b_deg": settings.dipole.b_deg,
         },
+        "orbit": {"livetime_fraction": total_live / duration},
     }
     return events, truth
+
+
+def _orbit_truth(orbit: CircularOrbit) -> dict:
+    """What the truth summary says of the orbit model."""
+    return {
+        "inclination_deg": float(np.degrees(orbit.inclination_rad)),
+        "nodal_period_min": orbit.nodal_period_s / 60.0,
+        "node_rate_deg_per_day": float(np.degrees(orbit.raan_rate) * 86400.0),
+        "altitude_km": orbit.altitude_km,
+        "tle_epoch_utc": Time(orbit.epoch_jd_utc, format="jd", scale="utc").isot,
+    }
 
 
 def simulate_observation(
@@ -271,21 +350,47 @@ def simulate_observation(
     response: Response,
     flux: InterpolatedFlux,
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
-    """Orbit table, event list and truth summary for one simulated period."""
+    """Orbit table, event list and truth summary for one simulated period, in memory."""
     live_seed, event_seed = np.random.SeedSequence(settings.seed).spawn(2)
-    orbit_table = simulate_orbit_table(
-        settings, orbit, time_system, np.random.default_rng(live_seed)
-    )
+    table = simulate_orbit_table(settings, orbit, time_system, np.random.default_rng(live_seed))
+    arrays = tuple(table[c].to_numpy() for c in ("start", "stop", "livetime"))
+    rng = np.random.default_rng(event_seed)
     events, truth = simulate_events(
-        settings, orbit_table, orbit, time_system, response, flux, np.random.default_rng(event_seed)
+        settings, lambda: [arrays], orbit, time_system, response, flux, rng
     )
-    truth["orbit"] = {
-        "inclination_deg": float(np.degrees(orbit.inclination_rad)),
-        "nodal_period_min": orbit.nodal_period_s / 60.0,
-        "node_rate_deg_per_day": float(np.degrees(orbit.raan_rate) * 86400.0),
-        "altitude_km": orbit.altitude_km,
-        "tle_epoch_utc": Time(orbit.epoch_jd_utc, format="jd", scale="utc").isot,
-        "livetime_fraction": truth["total_livetime_s"]
-        / float((orbit_table["stop"] - orbit_table["start"]).sum()),
-    }
-    return orbit_table, events, truth
+    truth["orbit"].update(_orbit_truth(orbit))
+    return table, events, truth
+
+
+def simulate_observation_files(
+    settings: SimulationSettings,
+    orbit: CircularOrbit,
+    time_system: TimeSystem,
+    response: Response,
+    flux: InterpolatedFlux,
+    paths: tuple[str | Path, str | Path],
+    chunk_rows: int = CHUNK_ROWS,
+) -> dict:
+    """Write one simulated period's raw orbit table and event list to ``paths`` (in the
+    formats their names say) and return the truth summary. The orbit table is written
+    ``chunk_rows`` rows at a time and read back for the events' draw, so memory stays
+    bounded whatever the period; the files equal those of :func:`simulate_observation`'s
+    tables written whole."""
+    orbit_path, events_path = paths
+    live_seed, event_seed = np.random.SeedSequence(settings.seed).spawn(2)
+    n = orbit_intervals(settings, time_system)[1]
+    attrs = {"time_system": time_system, "attitude_at": settings.attitude_at}
+    with contract_table_writer(orbit_path, ORBIT_COLUMNS, "orbit", attrs, n) as writer:
+        rng = np.random.default_rng(live_seed)
+        for chunk in simulate_orbit_chunks(settings, orbit, time_system, rng, chunk_rows):
+            writer.write(chunk)
+
+    def intervals():
+        for chunk in open_raw_table(orbit_path, ORBIT_COLUMNS).chunks(chunk_rows):
+            yield tuple(chunk.frame[c].to_numpy() for c in ("start", "stop", "livetime"))
+
+    rng = np.random.default_rng(event_seed)
+    events, truth = simulate_events(settings, intervals, orbit, time_system, response, flux, rng)
+    write_contract_table(events, events_path, EVENT_COLUMNS, "events")
+    truth["orbit"].update(_orbit_truth(orbit))
+    return truth
