@@ -1,5 +1,6 @@
 """Config validation, the catalogue of result paths and input functions shared by all stages."""
 
+import json
 import re
 
 from snakemake.utils import validate
@@ -10,6 +11,7 @@ from calet_aniso.config.coercion import coerce_config
 from calet_aniso.config.period_files import check_period_files
 from calet_aniso.config.paths import model_id, path, threshold_label
 from calet_aniso.config.schema import schema_path
+from calet_aniso.ingest.calendar_months import MONTH_PATTERN
 
 # Each --configfile must state its period and data source (config/config.yaml is merged
 # under it); command-line values get the schema's types (--config 'mc={samples: 2000}').
@@ -39,6 +41,7 @@ wildcard_constraints:
     threshold=r"[0-9]+(\.[0-9]+)?",
     selection="|".join(re.escape(label) for label in SELECTIONS),
     shard=r"[0-9]+",
+    month=MONTH_PATTERN,
 
 
 def result(kind, **fields):
@@ -82,3 +85,18 @@ def final_outputs():
         *figure_outputs(),
         result("summary_text"),
     ]
+
+
+def orbit_months():
+    """{'YYYY-MM': {'rows': n, 'sha256': digest}} of the period's normalised orbit table, from
+    the ingest report (known once the ingest checkpoint has run)."""
+    with open(checkpoints.ingest.get().output.report) as report:
+        return json.load(report)["orbit"]["months"]
+
+
+def month_orbit(wildcards):
+    """The normalised orbit table, as an input whose time stamp does not count: a month's cube
+    is rebuilt when that month's intervals change (its digest, a parameter), not whenever
+    ingest rewrites the table (as it does when a month is added)."""
+    orbit_months()  # waits for the checkpoint
+    return ancient(checkpoints.ingest.get().output.orbit)

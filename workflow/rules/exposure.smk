@@ -2,9 +2,34 @@
 energy selection: rule selection_statistics)."""
 
 
+rule livetime_cube_month:
+    input:
+        orbit=month_orbit,
+    output:
+        cube=result("livetime_month"),
+    log:
+        log("livetime_cube_month_{month}"),
+    benchmark:
+        result("benchmark", job="livetime_cube_month_{month}")
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=2000,
+        runtime=20,
+    params:
+        exposure=config["exposure"],
+        period=PERIOD,
+        month=lambda wildcards: orbit_months()[wildcards.month],
+    message:
+        "Binning the live time of {wildcards.month} by attitude (boresight x roll)"
+    script:
+        "../../scripts/livetime_cube_month.py"
+
+
 rule livetime_cube:
     input:
-        orbit=rules.ingest.output.orbit,
+        months=lambda wildcards: [result("livetime_month", month=m) for m in orbit_months()],
     output:
         cube=result("livetime_cube"),
     log:
@@ -15,13 +40,12 @@ rule livetime_cube:
         ENV
     threads: 1
     resources:
-        mem_mb=4000,
-        runtime=20,
+        mem_mb=2000,
+        runtime=10,
     params:
-        exposure=config["exposure"],
         period=PERIOD,
     message:
-        f"Binning the live time of {PERIOD} by attitude (boresight x roll)"
+        f"Summing the monthly live-time cubes of {PERIOD}"
     script:
         "../../scripts/livetime_cube.py"
 

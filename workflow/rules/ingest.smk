@@ -1,7 +1,10 @@
-"""Ingest: validate raw files and normalise them to Parquet with a QA report."""
+"""Ingest: validate raw files and normalise them to Parquet with a QA report.
+
+A checkpoint: its report lists the calendar months the orbit table covers, with a digest of
+each month's intervals, from which the live-time cube is built month by month."""
 
 
-rule ingest:
+checkpoint ingest:
     input:
         orbit=raw_files("orbit"),
         events=raw_files("events"),

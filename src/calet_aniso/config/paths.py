@@ -4,7 +4,7 @@ Rules, scripts, tests and the README's results layout all take paths from here. 
 holds ``{period}`` (the data period), ``{model}`` (the comparison-model identifier, see
 :func:`model_id`) and the workflow's wildcards ``{selection}`` (an energy selection's label:
 a threshold or a bin, ``config.energy_selections``), ``{threshold}``, ``{shard}``,
-``{variant}``.
+``{variant}``, ``{month}`` (a calendar month, 'YYYY-MM').
 :func:`path` fills the fields it is given and leaves the others as wildcards.
 
 Per-period results live under ``results/{period}/``; the comparison-model fits depend only on
@@ -30,6 +30,7 @@ PATTERNS = {
     "events": f"{PERIOD_DIR}/ingest/events.parquet",
     "ingest_report": f"{PERIOD_DIR}/ingest/ingest_report.json",
     # exposure
+    "livetime_month": f"{PERIOD_DIR}/exposure/livetime_months/livetime_{{month}}.parquet",
     "livetime_cube": f"{PERIOD_DIR}/exposure/livetime_cube.parquet",
     "exposure_nodes": f"{PERIOD_DIR}/exposure/exposure_nodes.fits",
     "average_exposure": f"{PERIOD_DIR}/exposure/average_exposure_{{selection}}GeV.fits",

@@ -6,21 +6,36 @@ bins). Each cell keeps its live time (s) and the live-time-weighted mean boresig
 axis, so using one attitude per cell errs only to second order in the spread of attitudes
 within the cell. For the ISS (local-vertical attitude) a boresight direction is visited
 with only two roll angles (ascending and descending passes), so 9.6 M intervals collapse
-to ~10⁵ cells. The cube is accumulated batch by batch.
+to ~10⁵ cells.
+
+The cube is accumulated batch by batch into a :class:`PartialCube`: per cell the live time
+and the live-time-weighted axes, summed in 64-bit integers of 2⁻³² s (each interval's terms
+rounded to 2.3 × 10⁻¹⁰ s). Integer sums are exact, so a cube is the same bytes however its
+intervals were cut — into batches, or into calendar months whose partial cubes are computed
+apart (one job each) and summed (:func:`sum_partial_cubes`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import healpy as hp
 import numpy as np
 import pandas as pd
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
 from calet_aniso.geometry.frames import icrs_to_galactic_matrix, unit_vector
+from calet_aniso.ingest.calendar_months import month_bounds
+from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
+from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
+
+_NO_ROWS = pd.DataFrame(
+    {c: np.zeros(0) for c in ("livetime", "ra_scz", "dec_scz", "ra_scx", "dec_scx")}
+)
 
 
 @dataclass(frozen=True)
@@ -96,47 +111,149 @@ def roll_angle_deg(z: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.degrees(np.arctan2(np.sum(x * east, axis=1), np.sum(x * north, axis=1))) % 360.0
 
 
-def _accumulate(cells: np.ndarray, weights: np.ndarray, columns: list[np.ndarray]):
-    """Unique cells and the weighted sums of each column per cell (deterministic order)."""
-    unique, inverse = np.unique(cells, return_inverse=True)
-    sums = [np.bincount(inverse, weights=weights, minlength=len(unique))]
-    sums += [np.bincount(inverse, weights=weights * c, minlength=len(unique)) for c in columns]
-    return unique, np.stack(sums, axis=1)
+#: An orbit table without rows (the partial cube of no interval).
+_NO_ROWS = pd.DataFrame({c: np.zeros(0) for c in ("livetime", *ATTITUDE_COLUMNS)})
+#: Fixed-point unit of the cube's sums: 2⁻³² s.
+FIXED_POINT = 2.0**32
+#: Largest live time (s) one cell may sum before its fixed-point sums could overflow: 2³⁰ s
+#: (34 years), far beyond any mission.
+MAX_CELL_LIVETIME_S = 2.0**30
+
+
+@dataclass(frozen=True)
+class PartialCube:
+    """Live time binned by attitude before normalisation: sorted cell numbers (boresight
+    pixel × roll bin) and per cell the fixed-point sums (units of 2⁻³² s) of live time,
+    live time × boresight (3) and live time × +x axis (3), shape (C, 7)."""
+
+    cells: np.ndarray
+    sums: np.ndarray
+    cube_nside: int
+    roll_bin_deg: float
+
+    @classmethod
+    def of_intervals(cls, batch: pd.DataFrame, cube_nside: int, roll_bin_deg: float):
+        """The partial cube of orbit intervals (live time, attitude columns)."""
+        live = batch["livetime"].to_numpy()
+        keep = live > 0
+        batch, live = batch[keep], live[keep]
+        z, x = galactic_axes(batch)
+        n_roll = round(360.0 / roll_bin_deg)
+        pix = hp.vec2pix(cube_nside, z[:, 0], z[:, 1], z[:, 2])
+        roll_bin = np.minimum(
+            (roll_angle_deg(z, x) / (360.0 / n_roll)).astype(np.int64), n_roll - 1
+        )
+        terms = np.column_stack([live, live[:, None] * z, live[:, None] * x])
+        fixed = np.rint(terms * FIXED_POINT).astype(np.int64)
+        return _reduce(pix * n_roll + roll_bin, fixed, cube_nside, roll_bin_deg)
+
+    def cube(self, period: str = "") -> LivetimeCube:
+        """The live-time cube: live time (s) and mean axes per cell."""
+        if len(self.cells) == 0:
+            raise ValueError("no interval with live time > 0")
+        total = self.sums.astype(np.float64)
+        live = total[:, 0] / FIXED_POINT
+        z = total[:, 1:4] / np.linalg.norm(total[:, 1:4], axis=1, keepdims=True)
+        x = total[:, 4:7] - np.sum(total[:, 4:7] * z, axis=1, keepdims=True) * z
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        return LivetimeCube(z, x, live, self.cube_nside, self.roll_bin_deg, period)
+
+    def write(self, path: str | Path, metadata: dict) -> None:
+        """Write to Parquet: column cell and the seven sums s0..s6 (int64, 2⁻³² s);
+        metadata cube_nside, roll_bin_deg, fixed_point and ``metadata``."""
+        frame = pd.DataFrame({"cell": self.cells})
+        for k in range(self.sums.shape[1]):
+            frame[f"s{k}"] = self.sums[:, k]
+        meta = {"cube_nside": self.cube_nside, "roll_bin_deg": self.roll_bin_deg}
+        write_parquet(frame, path, {**meta, "fixed_point": FIXED_POINT, **metadata})
+
+    @classmethod
+    def read(cls, path: str | Path) -> PartialCube:
+        """Read a partial cube written by :meth:`write`."""
+        meta = read_parquet_metadata(path)
+        frame = pd.read_parquet(path)
+        sums = frame[[f"s{k}" for k in range(7)]].to_numpy()
+        return cls(frame["cell"].to_numpy(), sums, meta["cube_nside"], meta["roll_bin_deg"])
+
+
+def _reduce(cells: np.ndarray, fixed: np.ndarray, cube_nside: int, roll_bin_deg: float):
+    """Sum fixed-point rows per cell (exact integer arithmetic: any order, same sums)."""
+    if len(cells) == 0:
+        return PartialCube(cells.astype(np.int64), fixed[:0], cube_nside, roll_bin_deg)
+    order = np.argsort(cells, kind="stable")
+    cells = cells[order]
+    first = np.flatnonzero(np.concatenate([[True], cells[1:] != cells[:-1]]))
+    sums = np.add.reduceat(fixed[order], first, axis=0)
+    if sums[:, 0].max() and sums[:, 0].max() > MAX_CELL_LIVETIME_S * FIXED_POINT:
+        raise ValueError("a cube cell sums more than 2^30 s of live time: fixed point overflow")
+    return PartialCube(cells[first], sums, cube_nside, roll_bin_deg)
+
+
+def sum_partial_cubes(partials: Iterable[PartialCube]) -> PartialCube:
+    """The partial cube of the union of the partials' intervals (exact: the same bytes in any
+    order and however the intervals were split). The partials share Nside and roll bins."""
+    partials = list(partials)
+    if not partials:
+        raise ValueError("no partial cube to sum")
+    first = partials[0]
+    for part in partials[1:]:
+        if (part.cube_nside, part.roll_bin_deg) != (first.cube_nside, first.roll_bin_deg):
+            raise ValueError("partial cubes of different cube_nside or roll_bin_deg")
+    return _reduce(
+        np.concatenate([p.cells for p in partials]),
+        np.concatenate([p.sums for p in partials]),
+        first.cube_nside,
+        first.roll_bin_deg,
+    )
+
+
+def partial_cube(
+    batches: Iterable[pd.DataFrame], cube_nside: int, roll_bin_deg: float
+) -> PartialCube:
+    """The partial cube of orbit intervals given in batches (live time, attitude columns),
+    folded batch by batch: memory is that of one batch and the cells, whatever the period."""
+    total = PartialCube.of_intervals(_NO_ROWS, cube_nside, roll_bin_deg)
+    for batch in batches:
+        part = PartialCube.of_intervals(batch, cube_nside, roll_bin_deg)
+        total = sum_partial_cubes([total, part])
+    return total
 
 
 def livetime_cube(
     batches: Iterable[pd.DataFrame], cube_nside: int, roll_bin_deg: float, period: str = ""
 ) -> LivetimeCube:
     """Bin orbit intervals (batches of the normalised orbit table) into a live-time cube."""
-    n_roll = round(360.0 / roll_bin_deg)
-    partial_cells, partial_sums = [], []
-    for batch in batches:
-        live = batch["livetime"].to_numpy()
-        keep = live > 0
-        if not keep.any():
-            continue
-        batch = batch[keep]
-        z, x = galactic_axes(batch)
-        pix = hp.vec2pix(cube_nside, z[:, 0], z[:, 1], z[:, 2])
-        roll_bin = np.minimum(
-            (roll_angle_deg(z, x) / (360.0 / n_roll)).astype(np.int64), n_roll - 1
-        )
-        cells, sums = _accumulate(pix * n_roll + roll_bin, live[keep], [*z.T, *x.T])
-        partial_cells.append(cells)
-        partial_sums.append(sums)
-    if not partial_cells:
-        raise ValueError("no interval with live time > 0")
-    cells = np.concatenate(partial_cells)
-    sums = np.concatenate(partial_sums)
-    unique, inverse = np.unique(cells, return_inverse=True)
-    total = np.stack(
-        [np.bincount(inverse, weights=s, minlength=len(unique)) for s in sums.T], axis=1
+    return partial_cube(batches, cube_nside, roll_bin_deg).cube(period)
+
+
+def month_batches(
+    path: str | Path, month: str, counted: list[int] | None = None, size: int = 1_000_000
+) -> Iterator[pd.DataFrame]:
+    """The live time and attitude of one calendar month's intervals (by their start, UTC) in a
+    normalised orbit table (Parquet), in batches; only the row groups that can hold them are
+    read. Each batch's row count is appended to ``counted``."""
+    system = TimeSystem.from_config(read_parquet_metadata(path)["time_system"])
+    low, high = month_bounds(system, month)
+    start = ds.field("start")
+    scanner = ds.dataset(path, format="parquet").scanner(
+        columns=["livetime", *ATTITUDE_COLUMNS],
+        filter=(start >= low) & (start < high),
+        batch_size=size,
+        use_threads=False,
     )
-    live = total[:, 0]
-    z = total[:, 1:4] / np.linalg.norm(total[:, 1:4], axis=1, keepdims=True)
-    x = total[:, 4:7] - np.sum(total[:, 4:7] * z, axis=1, keepdims=True) * z
-    x /= np.linalg.norm(x, axis=1, keepdims=True)
-    return LivetimeCube(z, x, live, cube_nside, roll_bin_deg, period)
+    for batch in scanner.to_batches():
+        if batch.num_rows:
+            if counted is not None:
+                counted.append(batch.num_rows)
+            yield batch.to_pandas()
+
+
+def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[pd.DataFrame]:
+    """The live time and attitude columns of a normalised orbit table (Parquet), ``size``
+    rows at a time: the cube never holds the table whole."""
+    columns = ["livetime", *ATTITUDE_COLUMNS]
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=size, columns=columns):
+        yield batch.to_pandas()
 
 
 def orbit_batches(orbit: pd.DataFrame, size: int = 1_000_000) -> Iterable[pd.DataFrame]:

@@ -23,6 +23,9 @@ plus a JSON report.
 * **Directions**: each event's direction is computed from its detector angles and the
   attitude at its time; (RA, Dec) and (l, b) given in the file must agree with it within a
   tolerance.
+* **Calendar months**: the report lists the calendar months (UTC) the orbit table covers,
+  with each month's number of intervals and a digest of their normalised values
+  (:mod:`calet_aniso.ingest.calendar_months`): the live-time cube is built month by month.
 * **Bounded memory**: the orbit table is never held whole: it is read, validated, normalised
   and written window by window (:mod:`calet_aniso.ingest.orbit_stream`), with the events
   (which are few: kept in memory) located in each window as it passes. Peak memory depends
@@ -42,6 +45,7 @@ import pandas as pd
 from calet_aniso.config.settings import IngestSettings
 from calet_aniso.errors import ConfigError, InputError
 from calet_aniso.geometry.frames import angular_separation_deg, unit_vector
+from calet_aniso.ingest.calendar_months import DIGEST_COLUMNS, MonthDigests
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS, column_names
 from calet_aniso.ingest.good_times import GoodTimes
 from calet_aniso.ingest.orbit_stream import (
@@ -330,10 +334,13 @@ def ingest(
     }
     kept: list[pd.DataFrame] = []
     sink = orbit_sink or (lambda frame, _: kept.append(frame))
+    months = MonthDigests(system)
     for window in windows(validated_chunks(files, good_times, summary, chunk_rows)):
         located.add(window)
         summarise(window, summary)
-        sink(midpoint_rows(window), metadata)
+        rows = midpoint_rows(window)
+        months.add({name: rows[name].to_numpy() for name in DIGEST_COLUMNS})
+        sink(rows, metadata)
     events, event_infos, extra = select_events(event_files, located, settings)
     gti_report = {"applied": good_times is not None, "livetime_removed_s": 0.0}
     if good_times is not None:
@@ -355,6 +362,7 @@ def ingest(
             "livetime_fraction": summary.total_livetime_s / summary.covered_duration_s,
             "gaps": summary.gaps,
             "gti": gti_report,
+            "months": months.report(),
         },
         "events": {
             "files": event_infos,
