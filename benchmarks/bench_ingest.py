@@ -169,25 +169,30 @@ def main() -> None:
                 sim = stage("simulate", simulation=simulation, **raw)
                 stamp.write_text(json.dumps(simulation))
             outputs = [str(folder / n) for n in ("orbit.parquet", "events.parquet", "report.json")]
-            stages = {"simulate": sim, "ingest": stage("ingest", outputs=outputs, **raw)}
-            if label == "compare":
-                stages["ingest_in_memory"] = stage("ingest_in_memory", **raw)
             cube = str(folder / "cube.parquet")
-            stages["cube_one_process"] = stage("cube", orbit=outputs[0], cube=cube)
-            months = list(json.loads(Path(outputs[2]).read_text())["orbit"]["months"])
-            common = {"orbit": outputs[0], "folder": str(folder)}
-            stages["cube_by_month"] = stages_at_once(
-                [("cube_months", {"months": months[k::2], **common}) for k in range(2)]
-            )
-            stages["cube_sum"] = stage("cube_sum", months=months, cube=cube, folder=str(folder))
-            stages["exposure"] = stage("exposure", cube=cube)
-            runs[label] = (days, stages)
             print(f"{label}: {days:g} days at {args.cadence:g} s", flush=True)
-            for name, figures in stages.items():
+            stages = {}
+
+            def measured(name, figures, stages=stages):
+                stages[name] = figures
                 print(
-                    f"  {name:17s} {figures['wall_s']:8.1f} s   peak {figures['peak_mb']:7.0f} MB   rows {figures['rows']}",
+                    f"  {name:17s} {figures['wall_s']:8.1f} s   peak {figures['peak_mb']:7.0f} MB"
+                    f"   rows {figures['rows']}",
                     flush=True,
                 )
+
+            measured("simulate", sim)
+            measured("ingest", stage("ingest", outputs=outputs, **raw))
+            if label == "compare":
+                measured("ingest_in_memory", stage("ingest_in_memory", **raw))
+            measured("cube_one_process", stage("cube", orbit=outputs[0], cube=cube))
+            months = list(json.loads(Path(outputs[2]).read_text())["orbit"]["months"])
+            common = {"orbit": outputs[0], "folder": str(folder)}
+            by_month = [("cube_months", {"months": months[k::2], **common}) for k in range(2)]
+            measured("cube_by_month", stages_at_once(by_month))
+            measured("cube_sum", stage("cube_sum", months=months, cube=cube, folder=str(folder)))
+            measured("exposure", stage("exposure", cube=cube))
+            runs[label] = (days, stages)
             if label == "compare":
                 shutil.rmtree(folder)
         days, stages = runs["full"]

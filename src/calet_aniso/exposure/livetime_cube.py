@@ -17,6 +17,7 @@ apart (one job each) and summed (:func:`sum_partial_cubes`).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -191,20 +192,24 @@ def _reduce(cells: np.ndarray, fixed: np.ndarray, cube_nside: int, roll_bin_deg:
 
 def sum_partial_cubes(partials: Iterable[PartialCube]) -> PartialCube:
     """The partial cube of the union of the partials' intervals (exact: the same bytes in any
-    order and however the intervals were split). The partials share Nside and roll bins."""
-    partials = list(partials)
-    if not partials:
-        raise ValueError("no partial cube to sum")
-    first = partials[0]
-    for part in partials[1:]:
-        if (part.cube_nside, part.roll_bin_deg) != (first.cube_nside, first.roll_bin_deg):
+    order and however the intervals were split), folded one partial at a time (memory: two
+    partials, whatever their number). The partials share Nside and roll bins."""
+    total = None
+    for part in partials:
+        if total is None:
+            total = part
+            continue
+        if (part.cube_nside, part.roll_bin_deg) != (total.cube_nside, total.roll_bin_deg):
             raise ValueError("partial cubes of different cube_nside or roll_bin_deg")
-    return _reduce(
-        np.concatenate([p.cells for p in partials]),
-        np.concatenate([p.sums for p in partials]),
-        first.cube_nside,
-        first.roll_bin_deg,
-    )
+        total = _reduce(
+            np.concatenate([total.cells, part.cells]),
+            np.concatenate([total.sums, part.sums]),
+            total.cube_nside,
+            total.roll_bin_deg,
+        )
+    if total is None:
+        raise ValueError("no partial cube to sum")
+    return total
 
 
 def partial_cube(
@@ -212,11 +217,9 @@ def partial_cube(
 ) -> PartialCube:
     """The partial cube of orbit intervals given in batches (live time, attitude columns),
     folded batch by batch: memory is that of one batch and the cells, whatever the period."""
-    total = PartialCube.of_intervals(_NO_ROWS, cube_nside, roll_bin_deg)
-    for batch in batches:
-        part = PartialCube.of_intervals(batch, cube_nside, roll_bin_deg)
-        total = sum_partial_cubes([total, part])
-    return total
+    parts = (PartialCube.of_intervals(batch, cube_nside, roll_bin_deg) for batch in batches)
+    none = PartialCube.of_intervals(_NO_ROWS, cube_nside, roll_bin_deg)
+    return sum_partial_cubes(itertools.chain([none], parts))
 
 
 def livetime_cube(
@@ -252,7 +255,8 @@ def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[pd.D
     """The live time and attitude columns of a normalised orbit table (Parquet), ``size``
     rows at a time: the cube never holds the table whole."""
     columns = ["livetime", *ATTITUDE_COLUMNS]
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=size, columns=columns):
+    reader = pq.ParquetFile(path, pre_buffer=False)  # bounded memory: see io.contract_tables
+    for batch in reader.iter_batches(batch_size=size, columns=columns):
         yield batch.to_pandas()
 
 
