@@ -161,6 +161,7 @@ def test_reading_in_chunks_holds_one_chunk_not_the_file(tmp_path, small_observat
 
     orbit = small_observation[0]
     many = pd.concat([orbit] * 10, ignore_index=True)  # 28 800 rows, 2.3 MB of columns
+    many.attrs = {}
     path = tmp_path / "orbit.parquet"
     pq.write_table(pa.Table.from_pandas(many), path, row_group_size=1000)
     chunk_bytes = 1000 * 8 * len(many.columns)
