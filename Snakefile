@@ -26,10 +26,12 @@ include: "workflow/rules/summary.smk"
 include: "workflow/rules/cluster.smk"
 
 
-# Figures, tables and the summary take seconds and little memory: on a cluster they run on the
-# submitting host instead of waiting in the queue (every other rule is a SLURM job).
+# Figures, tables, the summary and the sum of the monthly live-time cubes take seconds and
+# little memory: on a cluster they run on the submitting host instead of waiting in the queue
+# (every other rule is a SLURM job).
 localrules:
     all,
+    livetime_cube,
     mc_summary,
     dipole_limits,
     figure_exposure,

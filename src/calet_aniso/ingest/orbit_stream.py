@@ -54,7 +54,9 @@ def orbit_files(sources: list[RawSource], attitude_at: str) -> list[OrbitFile]:
         stated = source.header.get("attitude_at", source.header.get("ATTITUDE"))
         stated = None if stated is None else str(stated).strip().lower()
         convention = attitude_convention(source.path, source.extname, stated, attitude_at)
-        first = next(source.chunks(rows=1)).frame["start"].iloc[0] + zero
+        rows = source.chunks(rows=1)
+        first = next(rows).frame["start"].iloc[0] + zero
+        rows.close()  # a period may have hundreds of files: none is left open
         files.append(OrbitFile(source, zero, convention, float(first)))
     return sorted(files, key=lambda f: f.first_start)
 

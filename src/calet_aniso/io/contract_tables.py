@@ -382,25 +382,39 @@ class _ParquetTable:
         self._stream.close()
 
 
+class _Bytes:
+    """A file written as a byte stream, gzipped (no name or time in the header: the same
+    bytes in, the same bytes out, however they were cut) or not."""
+
+    def __init__(self, out: Path, gzipped: bool) -> None:
+        self._file = open(out, "wb")  # closed by close()
+        self._packed = None
+        if gzipped:
+            self._packed = gzip.GzipFile(filename="", mode="wb", fileobj=self._file, mtime=0)
+
+    def write(self, content: bytes) -> None:
+        (self._packed or self._file).write(content)
+
+    def close(self) -> None:
+        if self._packed is not None:
+            self._packed.close()
+        self._file.close()
+
+
 class _CsvTable:
-    """CSV (optionally gzipped, with no name or time in the gzip header): states nothing."""
+    """CSV (optionally gzipped): states nothing."""
 
     def __init__(self, out, gzipped, kind, units, system, attitude_at, n_rows) -> None:
-        self._file = open(out, "wb")
-        self._text = self._file
-        if gzipped:
-            self._text = gzip.GzipFile(filename="", mode="wb", fileobj=self._file, mtime=0)
+        self._out = _Bytes(out, gzipped)
         self._header = True
 
     def write(self, frame: pd.DataFrame) -> None:
         text = frame.to_csv(index=False, header=self._header, float_format="%.17g")
-        self._text.write(text.encode())
+        self._out.write(text.encode())
         self._header = False
 
     def close(self) -> None:
-        if self._text is not self._file:
-            self._text.close()
-        self._file.close()
+        self._out.close()
 
 
 class _FitsTable:
@@ -416,7 +430,7 @@ class _FitsTable:
                 attitude_at.upper(),
                 "attitude columns hold at interval " + attitude_at,
             )
-        self._csv = _CsvTable(out, gzipped, kind, units, system, attitude_at, n_rows)  # bytes
+        self._out = _Bytes(out, gzipped)
         self._written = 0
 
     def _header(self, frame: pd.DataFrame) -> bytes:
@@ -436,19 +450,19 @@ class _FitsTable:
 
     def write(self, frame: pd.DataFrame) -> None:
         if self._written == 0:
-            self._csv._text.write(self._header(frame))
+            self._out.write(self._header(frame))
         rows = np.rec.fromarrays(
             [frame[name].to_numpy().astype(">f8") for name in frame.columns],
             names=[name.upper() for name in frame.columns],
         )
-        self._csv._text.write(rows.tobytes())
+        self._out.write(rows.tobytes())
         self._written += len(frame)
         self._row_bytes = 8 * len(frame.columns)
 
     def close(self) -> None:
         if self._written == self._n_rows and self._written:
-            self._csv._text.write(bytes(-self._written * self._row_bytes % 2880))  # padding
-        self._csv.close()
+            self._out.write(bytes(-self._written * self._row_bytes % 2880))  # padding
+        self._out.close()
         if self._written != self._n_rows:
             raise ValueError(f"FITS table of {self._n_rows} rows given {self._written}")
 
