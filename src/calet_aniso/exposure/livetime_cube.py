@@ -34,10 +34,6 @@ from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
 
-_NO_ROWS = pd.DataFrame(
-    {c: np.zeros(0) for c in ("livetime", "ra_scz", "dec_scz", "ra_scx", "dec_scx")}
-)
-
 
 @dataclass(frozen=True)
 class LivetimeCube:
@@ -185,7 +181,7 @@ def _reduce(cells: np.ndarray, fixed: np.ndarray, cube_nside: int, roll_bin_deg:
     cells = cells[order]
     first = np.flatnonzero(np.concatenate([[True], cells[1:] != cells[:-1]]))
     sums = np.add.reduceat(fixed[order], first, axis=0)
-    if sums[:, 0].max() and sums[:, 0].max() > MAX_CELL_LIVETIME_S * FIXED_POINT:
+    if sums[:, 0].max() > MAX_CELL_LIVETIME_S * FIXED_POINT:
         raise ValueError("a cube cell sums more than 2^30 s of live time: fixed point overflow")
     return PartialCube(cells[first], sums, cube_nside, roll_bin_deg)
 
