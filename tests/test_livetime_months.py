@@ -27,6 +27,7 @@ from calet_aniso.ingest.calendar_months import (
     month_bounds,
     month_label,
     next_month,
+    previous_month,
 )
 from calet_aniso.ingest.contract import ATTITUDE_COLUMNS, EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
@@ -48,6 +49,7 @@ def months_orbit(response, flux, time_system):
 
 def test_month_labels_and_bounds_in_any_time_system(time_system):
     assert next_month("2015-12") == "2016-01" and next_month("2016-01") == "2016-02"
+    assert previous_month("2016-01") == "2015-12" and previous_month("2016-03") == "2016-02"
     # 2016 ends with a leap second: December lasts 31 days + 1 s of TT (Fermi's MET), 31
     # days of 86 400 s in the POSIX convention of the 'utc' scale.
     for system, seconds in ((time_system, 31 * 86400.0), (FERMI_MET, 31 * 86400.0 + 1.0)):
@@ -56,6 +58,9 @@ def test_month_labels_and_bounds_in_any_time_system(time_system):
         assert month_label(system, low) == "2016-12"
         assert month_label(system, high - 1e-3) == "2016-12"
         assert month_label(system, high) == "2017-01"
+        # ISO strings are rounded to the ms: 0.2 ms before midnight still belongs to December
+        assert month_label(system, high - 2e-4) == "2016-12"
+        assert month_label(system, high + 2e-4) == "2017-01"
     with pytest.raises(ValueError, match="YYYY-MM"):
         month_bounds(time_system, "2016-13")
 

@@ -23,14 +23,23 @@ DIGEST_COLUMNS = ("start", "stop", "livetime", "ra_scz", "dec_scz", "ra_scx", "d
 
 
 def month_label(system: TimeSystem, seconds: float) -> str:
-    """The calendar month (UTC) holding a time (s in ``system``): 'YYYY-MM'."""
-    return str(system.to_iso_utc(seconds))[:7]
+    """The calendar month (UTC) holding a time (s in ``system``): 'YYYY-MM', consistent with
+    :func:`month_bounds` (the ISO string is rounded to the millisecond, so a time less than
+    0.5 ms before a month's first instant would read as that month)."""
+    label = str(system.to_iso_utc(seconds))[:7]
+    return previous_month(label) if seconds < month_bounds(system, label)[0] else label
 
 
 def next_month(label: str) -> str:
     """The month after 'YYYY-MM'."""
     year, month = int(label[:4]), int(label[5:7])
     return f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+def previous_month(label: str) -> str:
+    """The month before 'YYYY-MM'."""
+    year, month = int(label[:4]), int(label[5:7])
+    return f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}"
 
 
 def month_bounds(system: TimeSystem, label: str) -> tuple[float, float]:
