@@ -26,6 +26,9 @@ def test_interval_index():
     stop = np.array([10.0, 20.0, 40.0])
     times = np.array([-1.0, 0.0, 9.99, 10.0, 25.0, 40.0, 41.0])
     np.testing.assert_array_equal(interval_index(start, stop, times), [-1, 0, 0, 1, -1, 2, -1])
+    # rows that more rows follow (a window of a streamed table): the last stop is open
+    open_end = interval_index(start, stop, times, closed=False)
+    np.testing.assert_array_equal(open_end, [-1, 0, 0, 1, -1, -1, -1])
 
 
 def test_slerp_is_exact_for_uniform_rotation_including_edges(rng):

@@ -20,16 +20,20 @@ from calet_aniso.geometry.frames import attitude_matrices
 CONTIGUITY_TOLERANCE_S = 1.0e-3
 
 
-def interval_index(start: np.ndarray, stop: np.ndarray, times: np.ndarray) -> np.ndarray:
+def interval_index(
+    start: np.ndarray, stop: np.ndarray, times: np.ndarray, closed: bool = True
+) -> np.ndarray:
     """Index of the interval [start, stop) containing each time, -1 where none does.
 
     ``start`` must be sorted and intervals must not overlap. A time equal to the last
-    stop belongs to the last interval.
+    stop belongs to the last interval when the intervals are ``closed`` (they end the
+    table; False for a run of rows that more rows follow).
     """
     idx = np.searchsorted(start, times, side="right") - 1
     inside = idx >= 0
     safe = np.clip(idx, 0, len(start) - 1)
-    inside &= (times < stop[safe]) | ((times == stop[safe]) & (safe == len(start) - 1))
+    last = closed & (safe == len(start) - 1)
+    inside &= (times < stop[safe]) | ((times == stop[safe]) & last)
     return np.where(inside, idx, -1)
 
 

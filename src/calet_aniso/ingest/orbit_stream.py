@@ -19,20 +19,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from calet_aniso.geometry.attitude import interpolate_attitude
+from calet_aniso.geometry.attitude import interpolate_attitude, interval_index
 from calet_aniso.geometry.frames import (
     detector_to_icrs,
     detector_vector,
     icrs_to_galactic,
     lonlat,
 )
-from calet_aniso.ingest.contract import ATTITUDE_COLUMNS, ORBIT_COLUMNS, attitude_convention
+from calet_aniso.ingest.contract import (
+    ATTITUDE_COLUMNS,
+    ORBIT_COLUMNS,
+    attitude_convention,
+    column_names,
+)
 from calet_aniso.ingest.good_times import GoodTimes
 from calet_aniso.ingest.time_system import stated_time_system
 from calet_aniso.ingest.validation import validate_file_follows, validate_orbit
 from calet_aniso.io.contract_tables import CHUNK_ROWS, RawSource
 
-NORMALISED_ORBIT_COLUMNS = [c.name for c in ORBIT_COLUMNS]
+NORMALISED_ORBIT_COLUMNS = column_names(ORBIT_COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -240,11 +245,8 @@ class EventLocator:
         if ids.size == 0:
             return
         times = self.times[ids]
-        local = np.searchsorted(start[core], times, side="right") - 1
-        safe = np.clip(local, 0, core.stop - core.start - 1)
-        core_stop = stop[core][safe]
-        closes = window.last & (safe == core.stop - core.start - 1)  # the last stop counts
-        inside = (local >= 0) & ((times < core_stop) | ((times == core_stop) & closes))
+        local = interval_index(start[core], stop[core], times, closed=window.last)
+        inside = local >= 0
         ids, local, times = ids[inside], local[inside], times[inside]
         self.interval[ids] = window.offset + local
         self.livetime[ids] = window.column("livetime")[core][local]
