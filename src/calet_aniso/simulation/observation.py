@@ -191,26 +191,22 @@ def _cumulative(intervals: Intervals) -> tuple[float, float, float]:
     return total, running, duration
 
 
-def _draw_intervals(
-    intervals: Intervals, targets: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _draw_intervals(intervals: Intervals, targets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each target t ∈ [0, total live), the interval where the running sum of live time
-    first exceeds t: its index, start and stop (s) — as one ``searchsorted`` on the whole
-    table's running sum would give."""
+    first exceeds t: its start and stop (s) — as one ``searchsorted`` on the whole table's
+    running sum would give."""
     order = np.argsort(targets, kind="stable")
     ordered = targets[order]
-    index = np.empty(len(targets), dtype=np.int64)
     start_of, stop_of = np.empty(len(targets)), np.empty(len(targets))
-    offset, running, done = 0, 0.0, 0
+    running, done = 0.0, 0
     for start, stop, live in intervals():
         cumulative = np.cumsum(np.concatenate([[running], live]))[1:]
         end = np.searchsorted(ordered, cumulative[-1], side="left")
         ids = order[done:end]
         local = np.searchsorted(cumulative, targets[ids], side="right")
-        index[ids] = offset + local
         start_of[ids], stop_of[ids] = start[local], stop[local]
-        done, running, offset = end, cumulative[-1], offset + len(live)
-    return index, start_of, stop_of
+        done, running = end, cumulative[-1]
+    return start_of, stop_of
 
 
 def energy_grid(settings: SimulationSettings, n: int = 4000) -> np.ndarray:
@@ -285,7 +281,7 @@ def simulate_events(
 
     energy = sample_energies(energies_grid, cdf, rng, n_gen)
     v_det = sample_detector_directions(response, energy, rng)
-    _, start, stop = _draw_intervals(intervals, rng.random(n_gen) * running_live)
+    start, stop = _draw_intervals(intervals, rng.random(n_gen) * running_live)
     times = start + rng.random(n_gen) * (stop - start)
     jd = jd_utc(time_system.to_time(times))
     zenith, velocity = orbit.zenith_and_velocity(jd)
