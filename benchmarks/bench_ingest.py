@@ -74,9 +74,9 @@ elif args["stage"] == "cube":
 elif args["stage"] == "cube_months":  # the rule livetime_cube_month, for several months
     from calet_aniso.exposure.livetime_cube import month_batches, partial_cube
     rows = 0
-    for month in args["months"]:
+    for month, bounds in args["bounds"].items():
         counted = []
-        partial_cube(month_batches(args["orbit"], month, counted), 64, 2.0).write(
+        partial_cube(month_batches(args["orbit"], bounds, counted), 64, 2.0).write(
             f"{args['folder']}/livetime_{month}.parquet", {"month": month})
         rows += sum(counted)
 elif args["stage"] == "cube_sum":  # the rule livetime_cube
@@ -186,9 +186,14 @@ def main() -> None:
             if label == "compare":
                 measured("ingest_in_memory", stage("ingest_in_memory", **raw))
             measured("cube_one_process", stage("cube", orbit=outputs[0], cube=cube))
-            months = list(json.loads(Path(outputs[2]).read_text())["orbit"]["months"])
+            report = json.loads(Path(outputs[2]).read_text())["orbit"]["months"]
+            bounds = {m: (r["start"], r["stop"]) for m, r in report.items()}
+            months = list(bounds)
             common = {"orbit": outputs[0], "folder": str(folder)}
-            by_month = [("cube_months", {"months": months[k::2], **common}) for k in range(2)]
+            by_month = [
+                ("cube_months", {"bounds": {m: bounds[m] for m in months[k::2]}, **common})
+                for k in range(2)
+            ]
             measured("cube_by_month", stages_at_once(by_month))
             measured("cube_sum", stage("cube_sum", months=months, cube=cube, folder=str(folder)))
             measured("exposure", stage("exposure", cube=cube))

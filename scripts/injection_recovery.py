@@ -1,5 +1,5 @@
-"""Rule injection_recovery: skies with injected dipoles of one threshold, analysed like the
-data."""
+"""Rule injection_recovery: skies with injected dipoles above every threshold, analysed like
+the data."""
 
 import numba
 
@@ -14,20 +14,23 @@ from calet_aniso.montecarlo.samples import read_samples
 with rule_log(snakemake.log[0], "injection_recovery") as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
-    average = AverageExposure.read(snakemake.input.average)
-    selection = average.selection
-    threshold = selection.min_gev
-    isotropic, _ = read_samples(snakemake.input.samples)
-    table = injection_recovery(
-        average.exposure_m2s,
-        mean_count(snakemake.input.expected, selection),
-        params.min_relative_exposure,
-        params.seed,
-        selection.stream_key(),
-        isotropic["delta"].to_numpy(),
-        NeymanBelt.read(snakemake.input.belt),
-        params.skies,
-        threshold_gev=threshold,
-    )
-    write_parquet(table, snakemake.output.table, {"threshold_gev": threshold})
-    log.info("\n%s", table.to_string())
+    inputs = snakemake.input
+    for average_path, samples_path, belt_path, table_path in zip(
+        inputs.averages, inputs.samples, inputs.belts, snakemake.output.tables, strict=True
+    ):
+        average = AverageExposure.read(average_path)
+        selection = average.selection
+        isotropic, _ = read_samples(samples_path)
+        table = injection_recovery(
+            average.exposure_m2s,
+            mean_count(inputs.expected, selection),
+            params.min_relative_exposure,
+            params.seed,
+            selection.stream_key(),
+            isotropic["delta"].to_numpy(),
+            NeymanBelt.read(belt_path),
+            params.skies,
+            threshold_gev=selection.min_gev,
+        )
+        write_parquet(table, table_path, {"threshold_gev": selection.min_gev})
+        log.info("\n%s", table.to_string())

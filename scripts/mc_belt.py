@@ -1,4 +1,4 @@
-"""Rule mc_belt: the Neyman belt of the dipole amplitude of one energy selection."""
+"""Rule mc_belt: the Neyman belt of the dipole amplitude of every energy selection."""
 
 import numba
 
@@ -16,21 +16,23 @@ from calet_aniso.montecarlo.neyman_belt import (
 with rule_log(snakemake.log[0], "mc_belt") as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
-    average = AverageExposure.read(snakemake.input.average)
-    selection = average.selection
-    threshold = selection.min_gev
-    count = mean_count(snakemake.input.expected, selection)
-    sigma = isotropic_sigma(average.exposure_m2s, count, params.min_relative_exposure)
-    skies = len(belt_grid(sigma)) * len(BELT_DIRECTIONS) * params.skies_per_direction
-    belt = build_belt(
-        average.exposure_m2s,
-        count,
-        params.min_relative_exposure,
-        params.seed,
-        selection.stream_key(),
-        params.skies_per_direction,
-        threshold_gev=threshold,
-        progress=Progress(log, f"Neyman belt {selection.describe()}", skies, "skies"),
-    )
-    belt.write(snakemake.output.belt)
-    log.info("%s: sigma %.4g, belt %s", selection.describe(), belt.sigma, belt.quantile)
+    for average_path, belt_path in zip(
+        snakemake.input.averages, snakemake.output.belts, strict=True
+    ):
+        average = AverageExposure.read(average_path)
+        selection = average.selection
+        count = mean_count(snakemake.input.expected, selection)
+        sigma = isotropic_sigma(average.exposure_m2s, count, params.min_relative_exposure)
+        skies = len(belt_grid(sigma)) * len(BELT_DIRECTIONS) * params.skies_per_direction
+        belt = build_belt(
+            average.exposure_m2s,
+            count,
+            params.min_relative_exposure,
+            params.seed,
+            selection.stream_key(),
+            params.skies_per_direction,
+            threshold_gev=selection.min_gev,
+            progress=Progress(log, f"Neyman belt {selection.describe()}", skies, "skies"),
+        )
+        belt.write(belt_path)
+        log.info("%s: sigma %.4g, belt %s", selection.describe(), belt.sigma, belt.quantile)

@@ -1,4 +1,4 @@
-"""Rule selection_statistics: one energy selection's average exposure map (proceedings
+"""Rule selection_statistics: every energy selection's average exposure map (proceedings
 section 3), its counts and exposure-corrected sky maps (eq. 3.1) and every statistic of them,
 corrected and not (its row of a headline table)."""
 
@@ -14,31 +14,35 @@ from calet_aniso.io.rule_log import rule_log
 
 with rule_log(snakemake.log[0], "selection_statistics") as log:
     params = snakemake.params
-    selection = params.selection
+    output = snakemake.output
     events = pd.read_parquet(snakemake.input.events, columns=["energy", "l", "b"])
     response = read_response(snakemake.input.response)
     nodes = NodeExposure.read(snakemake.input.maps, response)
-    average = selection_average(
-        nodes, response, events["energy"].to_numpy(), selection, params.period
-    )
-    average.write(snakemake.output.average)
-    sample = selection_sample(events, selection)
-    maps = sky_maps(
-        average,
-        nodes,
-        response,
-        *(sample[c].to_numpy() for c in ("energy", "l", "b")),
-        min_relative_exposure=params.min_relative_exposure,
-    )
-    maps.write(snakemake.output.skymap)
-    row = analyse_sample(
-        selection.min_gev,
-        maps.counts,
-        maps.weighted,
-        direction_vectors(params.directions),
-        maps.weighted_squared,
-    )
-    write_row(row, snakemake.output.row)
-    log.info(
-        "%s: %d events (%d masked); %s", selection.describe(), len(sample), maps.masked_events, row
-    )
+    directions = direction_vectors(params.directions)
+    for selection, average_path, skymap_path, row_path in zip(
+        params.selections, output.averages, output.skymaps, output.rows, strict=True
+    ):
+        average = selection_average(
+            nodes, response, events["energy"].to_numpy(), selection, params.period
+        )
+        average.write(average_path)
+        sample = selection_sample(events, selection)
+        maps = sky_maps(
+            average,
+            nodes,
+            response,
+            *(sample[c].to_numpy() for c in ("energy", "l", "b")),
+            min_relative_exposure=params.min_relative_exposure,
+        )
+        maps.write(skymap_path)
+        row = analyse_sample(
+            selection.min_gev, maps.counts, maps.weighted, directions, maps.weighted_squared
+        )
+        write_row(row, row_path)
+        log.info(
+            "%s: %d events (%d masked); %s",
+            selection.describe(),
+            len(sample),
+            maps.masked_events,
+            row,
+        )

@@ -129,3 +129,16 @@ def test_exposure_is_independent_of_the_thread_count(few_orbits, response):
     finally:
         numba.set_num_threads(threads)
     np.testing.assert_array_equal(one, two)
+
+
+def test_light_healpix_pixelises_like_healpy(rng):
+    """The monthly cube jobs pixelise with the light ``healpix`` package: the same HEALPix
+    pixels as healpy for random directions, pixel centres and the poles, at every cube Nside."""
+    import healpix
+
+    vectors = rng.normal(size=(3, 200_000))
+    for nside in (16, 32, 64, 128, 256):
+        centres = np.array(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))))
+        poles = np.array([[0.0, 0.0], [0.0, 0.0], [1.0, -1.0]])
+        for v in (vectors, centres, poles):
+            assert np.array_equal(healpix.vec2pix(nside, *v), hp.vec2pix(nside, *v))

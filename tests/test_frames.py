@@ -86,3 +86,19 @@ def test_galactic_matrix_equals_astropy(rng):
     gc = SkyCoord(l=0 * u.deg, b=0 * u.deg, frame="galactic").icrs
     gl, gb = icrs_to_galactic(np.array([gc.ra.deg]), np.array([gc.dec.deg]))
     assert abs(((gl[0] + 180) % 360) - 180) < 1e-9 and abs(gb[0]) < 1e-9
+
+
+def test_galactic_matrix_is_astropys_transformation_of_the_icrs_basis():
+    """The matrix kept as numbers (so that jobs need not import astropy) is bit for bit the
+    normalised Galactic coordinates astropy gives the ICRS x, y, z unit vectors."""
+    basis = SkyCoord(
+        x=[1.0, 0.0, 0.0],
+        y=[0.0, 1.0, 0.0],
+        z=[0.0, 0.0, 1.0],
+        frame="icrs",
+        representation_type="cartesian",
+    ).galactic
+    basis.representation_type = "cartesian"
+    cols = np.stack([basis.cartesian.x.value, basis.cartesian.y.value, basis.cartesian.z.value])
+    derived = cols / np.linalg.norm(cols, axis=0, keepdims=True)
+    assert np.array_equal(icrs_to_galactic_matrix(), derived)

@@ -31,7 +31,7 @@ from calet_aniso.ingest.calendar_months import (
 from calet_aniso.ingest.contract import ATTITUDE_COLUMNS, EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.io.contract_tables import write_contract_table
-from calet_aniso.io.files import write_parquet
+from calet_aniso.io.files import parquet_stream
 from calet_aniso.simulation.observation import simulate_observation
 
 FERMI_MET = TimeSystem("2001-01-01T00:01:04.184", "tt")
@@ -78,6 +78,7 @@ def test_month_digests_do_not_depend_on_how_rows_are_cut(months_orbit, time_syst
     report = whole.report()
     assert list(report) == ["2015-11", "2015-12", "2016-01", "2016-02"]
     assert {m: r["rows"] for m, r in report.items()} == expected.to_dict()
+    assert all((r["start"], r["stop"]) == month_bounds(time_system, m) for m, r in report.items())
     # A change in one month changes that month's digest only.
     changed = dict(columns, livetime=columns["livetime"].copy())
     changed["livetime"][5000] *= 0.5
@@ -92,10 +93,15 @@ def test_monthly_partial_cubes_sum_to_the_one_shot_cube(tmp_path, months_orbit, 
     bytes of the cube of the whole table in one pass, in any batch size."""
     path = tmp_path / "orbit.parquet"
     meta = {"time_system": {"epoch": time_system.epoch, "scale": time_system.scale}}
-    write_parquet(months_orbit, path, meta)
+    with parquet_stream(path) as out:  # row groups of 1000 rows, cut across month bounds
+        for begin in range(0, len(months_orbit), 1000):
+            out.write(months_orbit.iloc[begin : begin + 1000], meta)
     months = ["2015-11", "2015-12", "2016-01", "2016-02"]
     counted = []
-    partials = [partial_cube(month_batches(path, m, counted, size=1000), 64, 2.0) for m in months]
+    partials = [
+        partial_cube(month_batches(path, month_bounds(time_system, m), counted), 64, 2.0)
+        for m in months
+    ]
     assert sum(counted) == len(months_orbit)
     one_shot = livetime_cube(orbit_batches(months_orbit, size=len(months_orbit)), 64, 2.0)
     for order in (partials, partials[::-1]):

@@ -49,11 +49,6 @@ def result(kind, **fields):
     return path(kind, period=PERIOD, model=MODEL_ID, **fields)
 
 
-def selection_of(wildcards):
-    """The energy selection (``config.energy_selections``) of a job's wildcard."""
-    return SELECTIONS[wildcards.selection]
-
-
 def log(name):
     """Log file of a rule instance of this period."""
     return result("log", job=name)

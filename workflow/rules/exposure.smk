@@ -11,6 +11,8 @@ rule livetime_cube_month:
         log("livetime_cube_month_{month}"),
     benchmark:
         result("benchmark", job="livetime_cube_month_{month}")
+    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    priority: 10
     conda:
         ENV
     threads: 1
@@ -29,13 +31,17 @@ rule livetime_cube_month:
 
 rule livetime_cube:
     input:
-        months=lambda wildcards: [result("livetime_month", month=m) for m in orbit_months()],
+        months=lambda wildcards: [
+            result("livetime_month", month=m) for m in orbit_months()
+        ],
     output:
         cube=result("livetime_cube"),
     log:
         log("livetime_cube"),
     benchmark:
         result("benchmark", job="livetime_cube")
+    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    priority: 10
     conda:
         ENV
     threads: 1
@@ -60,6 +66,8 @@ rule exposure_maps:
         log("exposure_maps"),
     benchmark:
         result("benchmark", job="exposure_maps")
+    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    priority: 10
     # A failure here is the input's (raw files, response): resubmitting cannot help.
     retries: 0
     conda:

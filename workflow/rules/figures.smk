@@ -128,9 +128,9 @@ rule figure_flux_model:
 rule figure_skymap:
     input:
         skymap=result("skymap", selection="{threshold}"),
+        smoothed=result("smoothed_skymap"),
         table=rules.dipole_limits.output.parquet,
     output:
-        smoothed=result("smoothed_skymap"),
         png=report(
             result("skymap_figure", ext="png"),
             caption="../report/skymap.rst",
@@ -149,10 +149,8 @@ rule figure_skymap:
     params:
         period=PERIOD_LABEL,
         directions=config["analysis"]["directions"],
-        radius_deg=config["figures"]["skymap_smoothing_deg"],
-        min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Smoothed sky maps, their figure and the angular power spectrum above {wildcards.threshold} GeV"
+        "Sky maps and angular power spectrum above {wildcards.threshold} GeV"
     script:
         "../../scripts/figure_skymap.py"
 

@@ -101,15 +101,15 @@ rule mc_summary:
 
 rule mc_belt:
     input:
-        average=rules.selection_statistics.output.average,
+        averages=rules.selection_statistics.output.averages,
         expected=rules.mc_expected_counts.output.table,
     output:
-        belt=result("mc_belt"),
+        belts=expand(result("mc_belt", selection="{s}"), s=SELECTIONS),
     log:
-        log("mc_belt_{selection}GeV"),
+        log("mc_belt"),
     conda:
         ENV
-    threads: 1
+    threads: 2
     resources:
         mem_mb=1000,
         runtime=20,
@@ -118,6 +118,6 @@ rule mc_belt:
         seed=MC["seed"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Neyman belt of the dipole amplitude of selection {wildcards.selection} GeV"
+        "Neyman belts of the dipole amplitude of every energy selection"
     script:
         "../../scripts/mc_belt.py"

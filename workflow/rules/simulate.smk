@@ -14,6 +14,9 @@ rule simulate_observation:
         log("simulate_observation"),
     benchmark:
         result("benchmark", job="simulate_observation")
+    # The chain simulate → ingest → monthly cubes → exposure runs first when cores are scarce:
+    # everything else waits for the exposure, the model fits do not.
+    priority: 10
     conda:
         ENV
     threads: 1

@@ -1,6 +1,7 @@
-"""Each energy selection (threshold or bin): its average exposure map, counts and
+"""Every energy selection (threshold or bin): its average exposure map, counts and
 exposure-corrected sky maps, and statistics (multipoles, dipole, 95 % CL limit, corrected and
-not), in one job: the three are quick and always needed together."""
+not), in one job: each selection takes a fraction of a second, less than a job's start-up.
+"""
 
 
 rule selection_statistics:
@@ -9,11 +10,11 @@ rule selection_statistics:
         events=rules.ingest.output.events,
         response=config["response"],
     output:
-        average=result("average_exposure"),
-        skymap=result("skymap"),
-        row=result("multipoles"),
+        averages=expand(result("average_exposure", selection="{s}"), s=SELECTIONS),
+        skymaps=expand(result("skymap", selection="{s}"), s=SELECTIONS),
+        rows=expand(result("multipoles", selection="{s}"), s=SELECTIONS),
     log:
-        log("selection_{selection}GeV"),
+        log("selection_statistics"),
     conda:
         ENV
     threads: 1
@@ -22,10 +23,32 @@ rule selection_statistics:
         runtime=10,
     params:
         period=PERIOD,
-        selection=selection_of,
+        selections=list(SELECTIONS.values()),
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
         directions=config["analysis"]["directions"],
     message:
-        "Average exposure, sky maps and statistics of selection {wildcards.selection} GeV"
+        "Average exposure, sky maps and statistics of every energy selection"
     script:
         "../../scripts/selection_statistics.py"
+
+
+rule smoothed_skymaps:
+    input:
+        skymaps=expand(result("skymap", selection="{t}"), t=THRESHOLDS),
+    output:
+        smoothed=expand(result("smoothed_skymap", threshold="{t}"), t=THRESHOLDS),
+    log:
+        log("smoothed_skymaps"),
+    conda:
+        ENV
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        radius_deg=config["figures"]["skymap_smoothing_deg"],
+        min_relative_exposure=config["analysis"]["min_relative_exposure"],
+    message:
+        "Top-hat smoothed relative intensity and significance maps of every threshold"
+    script:
+        "../../scripts/smoothed_skymaps.py"

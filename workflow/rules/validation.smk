@@ -3,17 +3,17 @@
 
 rule injection_recovery:
     input:
-        average=result("average_exposure", selection="{threshold}"),
+        averages=expand(result("average_exposure", selection="{t}"), t=THRESHOLDS),
         expected=rules.mc_expected_counts.output.table,
-        samples=result("mc_samples", selection="{threshold}"),
-        belt=result("mc_belt", selection="{threshold}"),
+        samples=expand(result("mc_samples", selection="{t}"), t=THRESHOLDS),
+        belts=expand(result("mc_belt", selection="{t}"), t=THRESHOLDS),
     output:
-        table=result("injections"),
+        tables=expand(result("injections", threshold="{t}"), t=THRESHOLDS),
     log:
-        log("injection_recovery_{threshold}GeV"),
+        log("injection_recovery"),
     conda:
         ENV
-    threads: 1
+    threads: 2
     resources:
         mem_mb=1000,
         runtime=10,
@@ -22,16 +22,14 @@ rule injection_recovery:
         seed=MC["seed"],
         min_relative_exposure=config["analysis"]["min_relative_exposure"],
     message:
-        "Injected dipoles recovered above {wildcards.threshold} GeV"
+        "Injected dipoles recovered above every threshold"
     script:
         "../../scripts/injection_recovery.py"
 
 
 rule validation:
     input:
-        tables=expand(
-            result("injections", threshold="{threshold}"), threshold=THRESHOLDS
-        ),
+        tables=rules.injection_recovery.output.tables,
     output:
         table=result("validation_table"),
         png=report(

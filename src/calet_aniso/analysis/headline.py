@@ -13,14 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
-from calet_aniso.analysis.dipole_covariance import dipole_with_covariance, direction_error_deg
-from calet_aniso.analysis.feldman_cousins import amplitude_interval
-from calet_aniso.analysis.harmonics import alm_real
 from calet_aniso.analysis.statistics import (
     MULTIPOLE_COLUMNS,
     RATIO_COLUMNS,
@@ -31,8 +28,12 @@ from calet_aniso.analysis.statistics import (
     toward_summary,
 )
 from calet_aniso.io.files import atomic_output, read_parquet_metadata, write_parquet
-from calet_aniso.montecarlo.bands import PERCENTILES, quantile_band
-from calet_aniso.montecarlo.neyman_belt import NeymanBelt, gaussian_amplitude_quantiles
+
+if TYPE_CHECKING:
+    from calet_aniso.montecarlo.neyman_belt import NeymanBelt
+
+# The statistics of a sample (healpy) and the Monte Carlo's (numba, scipy.stats) are imported
+# by the functions that use them: the figure and summary jobs only read the table.
 
 #: Columns first in the headline table: the sample and the corrected map's statistics.
 HEADLINE_COLUMNS = ["threshold_gev", "n_events", *MULTIPOLE_COLUMNS]
@@ -56,6 +57,12 @@ def analyse_sample(
     then the weighted map's dipole component toward each named direction (unit vectors) and,
     given the map of Σ w² (the data; the Monte Carlo does not need it), the 1σ error of the
     dipole's direction (``dipole_direction_error_deg``, ``analysis.dipole_covariance``)."""
+    from calet_aniso.analysis.dipole_covariance import (
+        dipole_with_covariance,
+        direction_error_deg,
+    )
+    from calet_aniso.analysis.harmonics import alm_real
+
     row: dict[str, float] = {"threshold_gev": float(threshold_gev), "n_events": round(counts.sum())}
     alm = {}
     for sky, suffix in ((weighted, ""), (counts, UNCORRECTED)):
@@ -112,6 +119,12 @@ def headline_table(
     ``delta_significance_sigma`` (one-sided; a lower bound when no isotropic sky reached δ̂)
     and ``delta_detected_3sigma``.
     """
+    from scipy.stats import norm
+
+    from calet_aniso.analysis.feldman_cousins import amplitude_interval
+    from calet_aniso.montecarlo.bands import PERCENTILES, quantile_band
+    from calet_aniso.montecarlo.neyman_belt import gaussian_amplitude_quantiles
+
     table = pd.concat(list(rows), ignore_index=True)
     table = table[[*DATA_COLUMNS, *(c for c in table if c not in DATA_COLUMNS)]]
     if samples is not None:

@@ -99,25 +99,59 @@ def smoothed_maps(
 ) -> SmoothedMaps:
     """Relative intensity and significance in discs of ``radius_deg`` (module docstring);
     ``pixel_weights`` are the event weights w_p of the unmasked pixels (ignored elsewhere)."""
-    nside = min(hp.npix2nside(np.asarray(weighted).size), max_nside)
-    mask = np.asarray(mask, dtype=bool)
-    null_variance = np.where(mask, np.sum(weighted) / np.count_nonzero(mask) * pixel_weights, 0)
-    kept = degrade_sum(mask.astype(np.float64), nside)
-    stack = np.stack([degrade_sum(weighted, nside), degrade_sum(null_variance, nside), kept])
-    w_disc, v_disc, n_disc = disc_sums(stack, radius_deg)
-    total, variance_total = stack[0].sum(), stack[1].sum()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fraction = n_disc / kept.sum()
-        expected = fraction * total
-        variance = (1.0 - 2.0 * fraction) * v_disc + fraction**2 * variance_total
-        relative = np.where(n_disc > 0, w_disc / expected - 1.0, np.nan)
-        significance = np.where(
-            (n_disc > 0) & (variance > 0), (w_disc - expected) / np.sqrt(variance), np.nan
+    sample = SmoothingInput(weighted, pixel_weights, mask, threshold_gev)
+    return smoothed_sample_maps([sample], radius_deg, max_nside)[0]
+
+
+@dataclass(frozen=True)
+class SmoothingInput:
+    """One sample to smooth: its weighted map, the event weights of its unmasked pixels, its
+    mask (True = kept) and its threshold (GeV)."""
+
+    weighted: np.ndarray
+    pixel_weights: np.ndarray
+    mask: np.ndarray
+    threshold_gev: float = 0.0
+
+
+def smoothed_sample_maps(
+    samples: list[SmoothingInput], radius_deg: float, max_nside: int = 64
+) -> list[SmoothedMaps]:
+    """:func:`smoothed_maps` of several samples (maps of one Nside), their discs found once:
+    each map's disc sums are those it would have alone (bit for bit)."""
+    stacks = []
+    for sample in samples:
+        weighted = np.asarray(sample.weighted)
+        nside = min(hp.npix2nside(weighted.size), max_nside)
+        mask = np.asarray(sample.mask, dtype=bool)
+        null_variance = np.where(
+            mask, np.sum(weighted) / np.count_nonzero(mask) * sample.pixel_weights, 0
         )
-    seen = kept > 0
-    return SmoothedMaps(
-        np.where(seen, relative, np.nan),
-        np.where(seen, significance, np.nan),
-        radius_deg,
-        threshold_gev,
-    )
+        kept = degrade_sum(mask.astype(np.float64), nside)
+        stacks.append(
+            np.stack([degrade_sum(weighted, nside), degrade_sum(null_variance, nside), kept])
+        )
+    sums = disc_sums(np.concatenate(stacks), radius_deg)  # one row per map: rows independent
+    out = []
+    for k, (sample, stack) in enumerate(zip(samples, stacks, strict=True)):
+        w_disc, v_disc, n_disc = sums[3 * k : 3 * k + 3]
+        kept = stack[2]
+        total, variance_total = stack[0].sum(), stack[1].sum()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fraction = n_disc / kept.sum()
+            expected = fraction * total
+            variance = (1.0 - 2.0 * fraction) * v_disc + fraction**2 * variance_total
+            relative = np.where(n_disc > 0, w_disc / expected - 1.0, np.nan)
+            significance = np.where(
+                (n_disc > 0) & (variance > 0), (w_disc - expected) / np.sqrt(variance), np.nan
+            )
+        seen = kept > 0
+        out.append(
+            SmoothedMaps(
+                np.where(seen, relative, np.nan),
+                np.where(seen, significance, np.nan),
+                radius_deg,
+                sample.threshold_gev,
+            )
+        )
+    return out

@@ -30,7 +30,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-from scipy.optimize import brentq
 from scipy.special import erf
 
 from calet_aniso.geometry.frames import direction_lonlat, unit_vector
@@ -105,6 +104,8 @@ def maxwell_cdf(x: np.ndarray, sigma: float | np.ndarray) -> np.ndarray:
 @lru_cache(maxsize=8)
 def limit_factor(confidence: float = CONFIDENCE) -> float:
     """c such that F(δ_meas; c·δ_meas/√3) = 1 − confidence."""
+    from scipy.optimize import brentq  # a quarter of a second to import: only when needed
+
     return brentq(
         lambda c: float(maxwell_cdf(1.0, c / np.sqrt(3.0))) - (1.0 - confidence),
         1e-3,

@@ -8,6 +8,10 @@ within the cell. For the ISS (local-vertical attitude) a boresight direction is 
 with only two roll angles (ascending and descending passes), so 9.6 M intervals collapse
 to ~10⁵ cells.
 
+The monthly jobs import only numpy, pyarrow and the light ``healpix`` package (whose
+``vec2pix`` is the HEALPix library's, as healpy's: a test checks they agree pixel for pixel):
+healpy's import alone (it loads matplotlib and astropy) would take a second per month.
+
 The cube is accumulated batch by batch into a :class:`PartialCube`: per cell the live time
 and the live-time-weighted axes, summed in 64-bit integers of 2⁻³² s (each interval's terms
 rounded to 2.3 × 10⁻¹⁰ s). Integer sums are exact, so a cube is the same bytes however its
@@ -18,21 +22,25 @@ apart (one job each) and summed (:func:`sum_partial_cubes`).
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import healpy as hp
+import healpix
 import numpy as np
-import pandas as pd
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from calet_aniso.geometry.frames import icrs_to_galactic_matrix, unit_vector
-from calet_aniso.ingest.calendar_months import month_bounds
 from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
-from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Orbit intervals: the live time and attitude columns of the normalised orbit table, as a
+#: DataFrame or as 1-d arrays by name.
+Intervals = Mapping[str, np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -49,17 +57,15 @@ class LivetimeCube:
     def write(self, path: str | Path) -> None:
         """Write to Parquet: columns zx, zy, zz (boresight), xx, xy, xz (+x axis), livetime (s);
         metadata cube_nside, roll_bin_deg, frame (galactic), period, units."""
-        frame = pd.DataFrame(
-            {
-                "zx": self.boresight[:, 0],
-                "zy": self.boresight[:, 1],
-                "zz": self.boresight[:, 2],
-                "xx": self.x_axis[:, 0],
-                "xy": self.x_axis[:, 1],
-                "xz": self.x_axis[:, 2],
-                "livetime": self.livetime_s,
-            }
-        )
+        frame = {
+            "zx": self.boresight[:, 0],
+            "zy": self.boresight[:, 1],
+            "zz": self.boresight[:, 2],
+            "xx": self.x_axis[:, 0],
+            "xy": self.x_axis[:, 1],
+            "xz": self.x_axis[:, 2],
+            "livetime": self.livetime_s,
+        }
         meta = {
             "cube_nside": self.cube_nside,
             "roll_bin_deg": self.roll_bin_deg,
@@ -75,22 +81,28 @@ class LivetimeCube:
         meta = read_parquet_metadata(path)
         if not {"cube_nside", "roll_bin_deg", "frame"} <= set(meta) or meta["frame"] != "galactic":
             raise ValueError(f"{path}: not a live-time cube (metadata keys {sorted(meta)})")
-        frame = pd.read_parquet(path)
+        frame = _read_columns(path)
         return cls(
-            boresight=frame[["zx", "zy", "zz"]].to_numpy(),
-            x_axis=frame[["xx", "xy", "xz"]].to_numpy(),
-            livetime_s=frame["livetime"].to_numpy(),
+            boresight=np.column_stack([frame["zx"], frame["zy"], frame["zz"]]),
+            x_axis=np.column_stack([frame["xx"], frame["xy"], frame["xz"]]),
+            livetime_s=frame["livetime"],
             cube_nside=int(meta["cube_nside"]),
             roll_bin_deg=float(meta["roll_bin_deg"]),
             period=str(meta.get("period", "")),
         )
 
 
-def galactic_axes(orbit: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+def _read_columns(path: str | Path) -> dict[str, np.ndarray]:
+    """Every column of a Parquet table as a numpy array."""
+    table = pq.read_table(path)
+    return {name: table.column(name).to_numpy() for name in table.column_names}
+
+
+def galactic_axes(orbit: Intervals) -> tuple[np.ndarray, np.ndarray]:
     """Detector +z and +x (N, 3) in Galactic coordinates, x orthogonalised against z."""
     to_gal = icrs_to_galactic_matrix()
-    z = unit_vector(orbit["ra_scz"].to_numpy(), orbit["dec_scz"].to_numpy()) @ to_gal.T
-    x = unit_vector(orbit["ra_scx"].to_numpy(), orbit["dec_scx"].to_numpy()) @ to_gal.T
+    z = unit_vector(np.asarray(orbit["ra_scz"]), np.asarray(orbit["dec_scz"])) @ to_gal.T
+    x = unit_vector(np.asarray(orbit["ra_scx"]), np.asarray(orbit["dec_scx"])) @ to_gal.T
     x -= np.sum(x * z, axis=1, keepdims=True) * z
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return z, x
@@ -109,7 +121,7 @@ def roll_angle_deg(z: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 #: An orbit table without rows (the partial cube of no interval).
-_NO_ROWS = pd.DataFrame({c: np.zeros(0) for c in ("livetime", *ATTITUDE_COLUMNS)})
+_NO_ROWS = {c: np.zeros(0) for c in ("livetime", *ATTITUDE_COLUMNS)}
 #: Fixed-point unit of the cube's sums: 2⁻³² s.
 FIXED_POINT = 2.0**32
 #: Largest live time (s) one cell may sum before its fixed-point sums could overflow: 2³⁰ s
@@ -129,14 +141,14 @@ class PartialCube:
     roll_bin_deg: float
 
     @classmethod
-    def of_intervals(cls, batch: pd.DataFrame, cube_nside: int, roll_bin_deg: float):
+    def of_intervals(cls, batch: Intervals, cube_nside: int, roll_bin_deg: float):
         """The partial cube of orbit intervals (live time, attitude columns)."""
-        live = batch["livetime"].to_numpy()
+        live = np.asarray(batch["livetime"])
         keep = live > 0
-        batch, live = batch[keep], live[keep]
-        z, x = galactic_axes(batch)
+        live = live[keep]
+        z, x = galactic_axes({c: np.asarray(batch[c])[keep] for c in ATTITUDE_COLUMNS})
         n_roll = round(360.0 / roll_bin_deg)
-        pix = hp.vec2pix(cube_nside, z[:, 0], z[:, 1], z[:, 2])
+        pix = healpix.vec2pix(cube_nside, z[:, 0], z[:, 1], z[:, 2])
         roll_bin = np.minimum(
             (roll_angle_deg(z, x) / (360.0 / n_roll)).astype(np.int64), n_roll - 1
         )
@@ -158,9 +170,7 @@ class PartialCube:
     def write(self, path: str | Path, metadata: dict) -> None:
         """Write to Parquet: column cell and the seven sums s0..s6 (int64, 2⁻³² s);
         metadata cube_nside, roll_bin_deg, fixed_point and ``metadata``."""
-        frame = pd.DataFrame({"cell": self.cells})
-        for k in range(self.sums.shape[1]):
-            frame[f"s{k}"] = self.sums[:, k]
+        frame = {"cell": self.cells} | {f"s{k}": self.sums[:, k] for k in range(self.sums.shape[1])}
         meta = {"cube_nside": self.cube_nside, "roll_bin_deg": self.roll_bin_deg}
         write_parquet(frame, path, {**meta, "fixed_point": FIXED_POINT, **metadata})
 
@@ -168,9 +178,9 @@ class PartialCube:
     def read(cls, path: str | Path) -> PartialCube:
         """Read a partial cube written by :meth:`write`."""
         meta = read_parquet_metadata(path)
-        frame = pd.read_parquet(path)
-        sums = frame[[f"s{k}" for k in range(7)]].to_numpy()
-        return cls(frame["cell"].to_numpy(), sums, meta["cube_nside"], meta["roll_bin_deg"])
+        frame = _read_columns(path)
+        sums = np.column_stack([frame[f"s{k}"] for k in range(7)])
+        return cls(frame["cell"], sums, meta["cube_nside"], meta["roll_bin_deg"])
 
 
 def _reduce(cells: np.ndarray, fixed: np.ndarray, cube_nside: int, roll_bin_deg: float):
@@ -208,9 +218,7 @@ def sum_partial_cubes(partials: Iterable[PartialCube]) -> PartialCube:
     return total
 
 
-def partial_cube(
-    batches: Iterable[pd.DataFrame], cube_nside: int, roll_bin_deg: float
-) -> PartialCube:
+def partial_cube(batches: Iterable[Intervals], cube_nside: int, roll_bin_deg: float) -> PartialCube:
     """The partial cube of orbit intervals given in batches (live time, attitude columns),
     folded batch by batch: memory is that of one batch and the cells, whatever the period."""
     parts = (PartialCube.of_intervals(batch, cube_nside, roll_bin_deg) for batch in batches)
@@ -219,41 +227,45 @@ def partial_cube(
 
 
 def livetime_cube(
-    batches: Iterable[pd.DataFrame], cube_nside: int, roll_bin_deg: float, period: str = ""
+    batches: Iterable[Intervals], cube_nside: int, roll_bin_deg: float, period: str = ""
 ) -> LivetimeCube:
     """Bin orbit intervals (batches of the normalised orbit table) into a live-time cube."""
     return partial_cube(batches, cube_nside, roll_bin_deg).cube(period)
 
 
 def month_batches(
-    path: str | Path, month: str, counted: list[int] | None = None, size: int = 1_000_000
-) -> Iterator[pd.DataFrame]:
-    """The live time and attitude of one calendar month's intervals (by their start, UTC) in a
-    normalised orbit table (Parquet), in batches; only the row groups that can hold them are
-    read. Each batch's row count is appended to ``counted``."""
-    system = TimeSystem.from_config(read_parquet_metadata(path)["time_system"])
-    low, high = month_bounds(system, month)
-    start = ds.field("start")
-    scanner = ds.dataset(path, format="parquet").scanner(
-        columns=["livetime", *ATTITUDE_COLUMNS],
-        filter=(start >= low) & (start < high),
-        batch_size=size,
-        use_threads=False,
-    )
-    for batch in scanner.to_batches():
-        if batch.num_rows:
+    path: str | Path,
+    bounds: tuple[float, float],
+    counted: list[int] | None = None,
+) -> Iterator[dict[str, np.ndarray]]:
+    """The live time and attitude of the intervals starting in [low, high) (s, the table's time
+    system: a calendar month's bounds, as the ingest report gives them) in a normalised orbit
+    table (Parquet), one row group at a time; row groups whose start statistics exclude the
+    range are not read. Each batch's row count is appended to ``counted``."""
+    low, high = bounds
+    columns = ["start", "livetime", *ATTITUDE_COLUMNS]
+    reader = pq.ParquetFile(path, pre_buffer=False)  # bounded memory: see io.contract_tables
+    start_index = reader.schema_arrow.get_field_index("start")
+    for group in range(reader.num_row_groups):
+        stats = reader.metadata.row_group(group).column(start_index).statistics
+        if stats is not None and stats.has_min_max and (stats.max < low or stats.min >= high):
+            continue
+        table = reader.read_row_group(group, columns=columns)
+        start = table.column("start").to_numpy()
+        keep = (start >= low) & (start < high)
+        if keep.any():
             if counted is not None:
-                counted.append(batch.num_rows)
-            yield batch.to_pandas()
+                counted.append(int(keep.sum()))
+            yield {c: table.column(c).to_numpy()[keep] for c in columns[1:]}
 
 
-def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[pd.DataFrame]:
+def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[dict[str, np.ndarray]]:
     """The live time and attitude columns of a normalised orbit table (Parquet), ``size``
     rows at a time: the cube never holds the table whole."""
     columns = ["livetime", *ATTITUDE_COLUMNS]
     reader = pq.ParquetFile(path, pre_buffer=False)  # bounded memory: see io.contract_tables
     for batch in reader.iter_batches(batch_size=size, columns=columns):
-        yield batch.to_pandas()
+        yield {c: batch.column(c).to_numpy() for c in columns}
 
 
 def orbit_batches(orbit: pd.DataFrame, size: int = 1_000_000) -> Iterable[pd.DataFrame]:

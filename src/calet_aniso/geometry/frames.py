@@ -5,19 +5,28 @@ direction (theta, phi) is the direction the particle came *from*: theta from +z,
 from +x towards +y. The attitude of an interval is the rotation matrix R whose columns
 are the detector axes x, y, z expressed in ICRS, so ``v_icrs = R @ v_det``.
 
-ICRS → Galactic goes through astropy; for bulk work the fixed rotation matrix is
-derived once from astropy's own transformation.
+ICRS → Galactic goes through astropy; for bulk work the fixed rotation matrix
+(:data:`ICRS_TO_GALACTIC`) is astropy's own transformation of the ICRS basis, kept as numbers
+so that a job binning live time need not import astropy (half a second per job); a test
+derives it from astropy and checks the numbers bit for bit.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import astropy.units as u
 import numpy as np
-from astropy.coordinates import Galactic, SkyCoord
 
 from calet_aniso.ingest.contract import ORTHOGONALITY_TOLERANCE
+
+#: ICRS → Galactic rotation (v_gal = M @ v_icrs): the columns are astropy's (6.x) Galactic
+#: coordinates of the ICRS x, y, z unit vectors, normalised (tests/test_frames.py derives them).
+ICRS_TO_GALACTIC = np.array(
+    [
+        [-0.0548756577125917, -0.8734370519556163, -0.4838350736167155],
+        [0.49410943719272743, -0.4448297212232954, 0.7469821839866677],
+        [-0.8676661375596587, -0.19807633727300059, 0.4559838136873017],
+    ]
+)
+ICRS_TO_GALACTIC.setflags(write=False)
 
 
 def unit_vector(lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
@@ -97,26 +106,16 @@ def icrs_to_detector(rotation: np.ndarray, v_icrs: np.ndarray) -> np.ndarray:
     return np.einsum("nji,nj->ni", rotation, v_icrs)
 
 
-@lru_cache(maxsize=1)
 def icrs_to_galactic_matrix() -> np.ndarray:
     """The 3 × 3 rotation taking ICRS unit vectors to Galactic, as astropy computes it."""
-    basis = SkyCoord(
-        x=[1.0, 0.0, 0.0],
-        y=[0.0, 1.0, 0.0],
-        z=[0.0, 0.0, 1.0],
-        frame="icrs",
-        representation_type="cartesian",
-    )
-    gal = basis.transform_to(Galactic())
-    gal.representation_type = "cartesian"
-    cols = np.stack([gal.cartesian.x.value, gal.cartesian.y.value, gal.cartesian.z.value], axis=0)
-    matrix = cols / np.linalg.norm(cols, axis=0, keepdims=True)
-    matrix.setflags(write=False)
-    return matrix
+    return ICRS_TO_GALACTIC
 
 
 def icrs_to_galactic(ra_deg: np.ndarray, dec_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Galactic (l, b) in degrees, l in [0, 360), of ICRS (ra, dec) through astropy."""
+    import astropy.units as u
+    from astropy.coordinates import SkyCoord
+
     coords = SkyCoord(ra=np.asarray(ra_deg) * u.deg, dec=np.asarray(dec_deg) * u.deg, frame="icrs")
     gal = coords.galactic
     return gal.l.wrap_at(360 * u.deg).deg % 360.0, gal.b.deg
@@ -124,6 +123,9 @@ def icrs_to_galactic(ra_deg: np.ndarray, dec_deg: np.ndarray) -> tuple[np.ndarra
 
 def galactic_to_icrs(l_deg: np.ndarray, b_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """ICRS (ra, dec) in degrees of Galactic (l, b) through astropy."""
+    import astropy.units as u
+    from astropy.coordinates import SkyCoord
+
     coords = SkyCoord(l=np.asarray(l_deg) * u.deg, b=np.asarray(b_deg) * u.deg, frame="galactic")
     icrs = coords.icrs
     return icrs.ra.deg % 360.0, icrs.dec.deg

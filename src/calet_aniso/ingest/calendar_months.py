@@ -56,6 +56,7 @@ class MonthDigests:
 
     system: TimeSystem
     rows: dict[str, int] = field(default_factory=dict)
+    bounds: dict[str, tuple[float, float]] = field(default_factory=dict)
     _hashes: dict[str, list] = field(default_factory=dict)
     _current: tuple[str, float, float] | None = None  # label, start, stop of the last month
 
@@ -73,6 +74,7 @@ class MonthDigests:
         while begin < len(start):
             label, _, stop = self._month_of(float(start[begin]))
             end = int(np.searchsorted(start, stop, side="left"))
+            self.bounds[label] = self._current[1:]
             hashes = self._hashes.setdefault(label, [hashlib.sha256() for _ in DIGEST_COLUMNS])
             for digest, name in zip(hashes, DIGEST_COLUMNS, strict=True):
                 digest.update(np.ascontiguousarray(columns[name][begin:end]).tobytes())
@@ -80,9 +82,17 @@ class MonthDigests:
             begin = end
 
     def report(self) -> dict[str, dict]:
-        """{'YYYY-MM': {'rows': n, 'sha256': digest}} in time order."""
+        """{'YYYY-MM': {'rows': n, 'sha256': digest, 'start': s, 'stop': s}} in time order;
+        start and stop are the month's bounds (s in the system), first instant of the month and
+        of the next one."""
         out = {}
         for label, hashes in self._hashes.items():
             combined = hashlib.sha256(b"".join(h.digest() for h in hashes)).hexdigest()
-            out[label] = {"rows": self.rows[label], "sha256": combined}
+            start, stop = self.bounds[label]
+            out[label] = {
+                "rows": self.rows[label],
+                "sha256": combined,
+                "start": start,
+                "stop": stop,
+            }
         return out

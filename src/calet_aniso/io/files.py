@@ -13,10 +13,14 @@ import os
 import secrets
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @contextlib.contextmanager
@@ -37,10 +41,14 @@ def atomic_output(path: str | Path) -> Iterator[Path]:
             tmp.unlink()
 
 
-def _arrow_table(frame: pd.DataFrame, metadata: Mapping[str, object]) -> pa.Table:
-    """The frame as an Arrow table with an explicit schema and JSON key-value metadata."""
+def _arrow_table(
+    frame: pd.DataFrame | Mapping[str, np.ndarray], metadata: Mapping[str, object]
+) -> pa.Table:
+    """The columns (a DataFrame, or 1-d arrays by name for jobs that need not import pandas)
+    as an Arrow table with an explicit schema and JSON key-value metadata."""
+    names = list(frame)
     fields = []
-    for name in frame.columns:
+    for name in names:
         dtype = frame[name].dtype
         arrow_type = {"i": pa.int64(), "u": pa.int64(), "b": pa.bool_(), "O": pa.string()}.get(
             dtype.kind, pa.float64()
@@ -50,7 +58,7 @@ def _arrow_table(frame: pd.DataFrame, metadata: Mapping[str, object]) -> pa.Tabl
         fields, metadata={k: json.dumps(v, sort_keys=True) for k, v in metadata.items()}
     )
     return pa.Table.from_arrays(
-        [pa.array(frame[name].to_numpy()) for name in frame.columns], schema=schema
+        [pa.array(np.asarray(frame[name])) for name in names], schema=schema
     )
 
 
@@ -61,7 +69,9 @@ class ParquetStream:
         self._path = path
         self._writer: pq.ParquetWriter | None = None
 
-    def write(self, frame: pd.DataFrame, metadata: Mapping[str, object]) -> None:
+    def write(
+        self, frame: pd.DataFrame | Mapping[str, np.ndarray], metadata: Mapping[str, object]
+    ) -> None:
         """Append the frame's rows (every part: the same columns and ``metadata``); each
         part becomes a row group."""
         table = _arrow_table(frame, metadata)
@@ -87,7 +97,9 @@ def parquet_stream(path: str | Path) -> Iterator[ParquetStream]:
             stream.close()
 
 
-def write_parquet(frame: pd.DataFrame, path: str | Path, metadata: Mapping[str, object]) -> None:
+def write_parquet(
+    frame: pd.DataFrame | Mapping[str, np.ndarray], path: str | Path, metadata: Mapping[str, object]
+) -> None:
     """Write a table to Parquet with an explicit schema and JSON key-value metadata.
 
     The output bytes depend only on the table and metadata (no timestamps).

@@ -1,0 +1,176 @@
+#!/usr/bin/env python
+"""Benchmark: the default pipeline from scratch, this commit beside a baseline commit.
+
+Target (issue #13, item 5): the default run in ≤ 60 s after set-up on a 2-core machine.
+
+Each commit is checked out in its own git worktree (no results, no caches) and run with this
+checkout's virtual environment, its own ``calet_aniso`` first on the path. Set-up is what
+``make setup`` does after the install: bytecode compiled, the Monte Carlo's numba kernels
+compiled. Then ``snakemake --cores N`` runs from scratch, timed: wall time, CPU time of all
+its processes, the number of jobs, and the wall time summed per rule (from Snakemake's log).
+The commits alternate (baseline, current, baseline, …) so that a loaded machine slows both.
+The headline results of the two are compared by sha256.
+
+    python benchmarks/bench_default_run.py [--baseline 0e216d5] [--current HEAD]
+        [--repeat 1] [--cores 2] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import datetime
+import hashlib
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+#: The last commit before the work on the default run's time (issue #13, item 5).
+BASELINE = "0e216d5"
+#: Results whose bytes the two commits should share (the default period).
+COMPARED = ("dipole_limits.csv", "dipole_limits_bins.csv", "global_pvalue.json", "summary.txt")
+
+
+def checkout(rev: str, folder: Path) -> Path:
+    """A worktree of ``rev`` in ``folder``, set up as ``make setup`` leaves it."""
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(folder), rev],
+        check=True,
+        capture_output=True,
+    )
+    python = Path(sys.executable)
+    env = environment(folder)
+    subprocess.run(
+        [python, "-m", "compileall", "-q", str(folder / "src")],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    subprocess.run(
+        [python, "-m", "calet_aniso.montecarlo.compile"],
+        check=True,
+        env=env,
+        cwd=folder,
+        capture_output=True,
+    )
+    return folder
+
+
+def environment(folder: Path) -> dict[str, str]:
+    """This venv's tools, the worktree's own package first on the path."""
+    env = dict(os.environ, PYTHONPATH=str(folder / "src"))
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    return env
+
+
+def per_rule_wall(log: str) -> dict[str, float]:
+    """Wall seconds summed per rule, from the job start and 'Finished jobid' stamps."""
+    stamp, started, total = None, {}, collections.Counter()
+    for line in log.splitlines():
+        if m := re.match(r"^\[(\w{3} \w{3} +\d+ [\d:]+ \d{4})\]$", line):
+            stamp = datetime.datetime.strptime(m.group(1), "%a %b %d %H:%M:%S %Y")
+        elif (m := re.match(r"^(?:Job|localjob) (\d+):", line)) and stamp:
+            started.setdefault(m.group(1), stamp)
+        elif m := re.match(r"Finished jobid: (\d+) \(Rule: (\w+)\)", line):
+            if m.group(1) in started:
+                total[m.group(2)] += (stamp - started[m.group(1)]).total_seconds()
+    return dict(total)
+
+
+def run(folder: Path, cores: int) -> dict:
+    """One default run from scratch in ``folder``: wall and CPU seconds, jobs, rules."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [Path(sys.executable).parent / "snakemake", "--cores", str(cores)],
+        cwd=folder,
+        env=environment(folder),
+        capture_output=True,
+        text=True,
+    )
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode:
+        sys.exit(f"{folder}: snakemake failed\n{proc.stderr[-3000:]}")
+    jobs = re.findall(r"(\d+) of (\d+) steps \(100%\) done", proc.stderr)
+    return {
+        "wall_s": wall,
+        "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
+        "jobs": int(jobs[-1][1]) if jobs else 0,
+        "rules": per_rule_wall(proc.stderr),
+    }
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """sha256 of the compared headline results of the default period."""
+    period = next((folder / "results").glob("calet_sim_*"))
+    return {n: hashlib.sha256((period / n).read_bytes()).hexdigest()[:16] for n in COMPARED}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--baseline", default=BASELINE, help="commit to compare with")
+    parser.add_argument("--current", default="HEAD", help="commit measured")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternating")
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, help="where the worktrees go (default: temp)")
+    args = parser.parse_args()
+    root = Path(args.workdir or tempfile.mkdtemp(prefix="bench_default_run_"))
+    revs = {"baseline": args.baseline, "current": args.current}
+    folders = {}
+    try:
+        for label, rev in revs.items():
+            folders[label] = checkout(rev, root / label)
+        runs = collections.defaultdict(list)
+        for k in range(args.repeat):
+            for label, folder in folders.items():
+                subprocess.run(["rm", "-rf", "results", ".snakemake"], cwd=folder, check=True)
+                runs[label].append(run(folder, args.cores))
+                r = runs[label][-1]
+                print(
+                    f"{label} ({revs[label]}) run {k + 1}: {r['wall_s']:.1f} s wall, "
+                    f"{r['cpu_s']:.0f} s CPU, {r['jobs']} jobs",
+                    flush=True,
+                )
+        print(f"\nDefault pipeline from scratch, --cores {args.cores} (target ≤ 60 s wall):")
+        best = {label: min(rs, key=lambda r: r["wall_s"]) for label, rs in runs.items()}
+        for label, r in best.items():
+            print(
+                f"  {label:9s} {revs[label]:>10s}: {r['wall_s']:6.1f} s wall, "
+                f"{r['cpu_s']:5.0f} s CPU, {r['jobs']} jobs"
+            )
+        ratio = best["baseline"]["wall_s"] / best["current"]["wall_s"]
+        print(
+            f"  speed-up: {ratio:.2f}x wall, "
+            f"{best['baseline']['cpu_s'] / best['current']['cpu_s']:.2f}x CPU"
+        )
+        print("\nWall seconds summed per rule (best run of each):")
+        rules = sorted(
+            set(best["baseline"]["rules"]) | set(best["current"]["rules"]),
+            key=lambda n: -max(best[x]["rules"].get(n, 0) for x in best),
+        )
+        for name in rules:
+            print(
+                f"  {name:24s} {best['baseline']['rules'].get(name, 0):6.0f} "
+                f"{best['current']['rules'].get(name, 0):6.0f}"
+            )
+        same = {
+            n: digests(folders["baseline"])[n] == digests(folders["current"])[n] for n in COMPARED
+        }
+        print("\nSame bytes:", ", ".join(f"{n} {'yes' if s else 'NO'}" for n, s in same.items()))
+    finally:
+        for folder in folders.values():
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(folder)],
+                capture_output=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
