@@ -12,7 +12,8 @@ $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -m calet_aniso.montecarlo.compile
+	$(BIN)/python -m calet_aniso.compile_kernels
+	$(BIN)/python -m compileall -q src  # bytecode once, even where PYTHONDONTWRITEBYTECODE is set
 	touch $@
 
 setup: $(BIN)/snakemake

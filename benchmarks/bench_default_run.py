@@ -53,7 +53,7 @@ def checkout(rev: str, folder: Path) -> Path:
         capture_output=True,
     )
     subprocess.run(
-        [python, "-m", "calet_aniso.montecarlo.compile"],
+        [python, "-m", "calet_aniso.compile_kernels"],
         check=True,
         env=env,
         cwd=folder,

@@ -24,6 +24,8 @@ rule fit_flux_model:
         curves=result("flux_curves"),
     log:
         result("model_log", job="fit_flux_model_{variant}"),
+    # see simulate_observation
+    priority: 15
     conda:
         ENV
     threads: 1

@@ -11,7 +11,7 @@ rule livetime_cube_month:
         log("livetime_cube_month_{month}"),
     benchmark:
         result("benchmark", job="livetime_cube_month_{month}")
-    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    # see simulate_observation
     priority: 10
     conda:
         ENV
@@ -40,7 +40,7 @@ rule livetime_cube:
         log("livetime_cube"),
     benchmark:
         result("benchmark", job="livetime_cube")
-    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    # see simulate_observation
     priority: 10
     conda:
         ENV
@@ -66,7 +66,7 @@ rule exposure_maps:
         log("exposure_maps"),
     benchmark:
         result("benchmark", job="exposure_maps")
-    # the chain to the exposure first, when cores are scarce (see simulate_observation)
+    # see simulate_observation
     priority: 10
     # A failure here is the input's (raw files, response): resubmitting cannot help.
     retries: 0

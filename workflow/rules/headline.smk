@@ -27,6 +27,8 @@ rule dipole_limits:
         global_pvalue=result("global_pvalue"),
     log:
         log("dipole_limits"),
+    # see simulate_observation
+    priority: 5
     conda:
         ENV
     threads: 1

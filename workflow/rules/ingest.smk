@@ -18,8 +18,8 @@ checkpoint ingest:
         log("ingest"),
     benchmark:
         result("benchmark", job="ingest")
-    # the chain to the exposure first, when cores are scarce (see simulate_observation)
-    priority: 10
+    # see simulate_observation
+    priority: 20
     # A failure here is the input's (raw files, response): resubmitting cannot help.
     retries: 0
     conda:

@@ -25,6 +25,8 @@ rule mc_expected_counts:
         table=result("expected_counts"),
     log:
         log("mc_expected_counts"),
+    # see simulate_observation
+    priority: 5
     conda:
         ENV
     threads: 1
@@ -55,6 +57,8 @@ rule mc_shard:
         samples=result("mc_shard"),
     log:
         log("mc_shard_{shard}"),
+    # see simulate_observation
+    priority: 5
     group:
         "mc"
     conda:
@@ -84,6 +88,8 @@ rule mc_summary:
         summary=expand(result("mc_bands", selection="{s}"), s=SELECTIONS),
     log:
         log("mc_summary"),
+    # see simulate_observation
+    priority: 5
     conda:
         ENV
     threads: 1
@@ -107,6 +113,8 @@ rule mc_belt:
         belts=expand(result("mc_belt", selection="{s}"), s=SELECTIONS),
     log:
         log("mc_belt"),
+    # see simulate_observation
+    priority: 5
     conda:
         ENV
     threads: 2

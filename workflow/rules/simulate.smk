@@ -14,9 +14,11 @@ rule simulate_observation:
         log("simulate_observation"),
     benchmark:
         result("benchmark", job="simulate_observation")
-    # The chain simulate → ingest → monthly cubes → exposure runs first when cores are scarce:
-    # everything else waits for the exposure, the model fits do not.
-    priority: 10
+    # Cores are scarce on a workstation: the data's chain to the exposure (20, 10; everything
+    # after the exposure waits for it), the model fits in between (15, so that they run beside
+    # the chain rather than hold up the exposure), then the Monte Carlo chain to the limits (5)
+    # before the figures (0).
+    priority: 20
     conda:
         ENV
     threads: 1

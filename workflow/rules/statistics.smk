@@ -15,6 +15,8 @@ rule selection_statistics:
         rows=expand(result("multipoles", selection="{s}"), s=SELECTIONS),
     log:
         log("selection_statistics"),
+    # see simulate_observation
+    priority: 5
     conda:
         ENV
     threads: 1

@@ -168,12 +168,13 @@ class FluxModel:
         )
         shape = (len(table), len(np.atleast_1d(energy_gev)))
         density, gradient = np.zeros(shape), np.zeros(shape)
-        for k, (row, energy) in enumerate(zip(table.itertuples(), w0, strict=True)):
+        ages, distances = table["age_yr"].to_numpy(), table["dist_kpc"].to_numpy()
+        for k, (age, dist, energy) in enumerate(zip(ages, distances, w0, strict=True)):
             spectrum = CutoffPowerLaw(
                 params["pulsar_index"], params["pulsar_cutoff_gev"], params["eta"] * energy, 1.0
             )
-            travel = (row.age_yr - self.settings.release_kyr * 1e3) * YR_S
-            distance = row.dist_kpc * KPC_CM
+            travel = (age - self.settings.release_kyr * 1e3) * YR_S
+            distance = dist * KPC_CM
             density[k], lam2 = burst_density(energy_gev, distance, travel, spectrum, self.medium)
             gradient[k] = burst_gradient(density[k], lam2, distance)
         return density, gradient

@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 
 from calet_aniso.geometry.frames import icrs_to_galactic_matrix, unit_vector
 from calet_aniso.ingest.contract import ATTITUDE_COLUMNS
-from calet_aniso.io.files import read_parquet_metadata, write_parquet
+from calet_aniso.io.files import column_values, read_parquet_metadata, write_parquet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,7 +95,7 @@ class LivetimeCube:
 def _read_columns(path: str | Path) -> dict[str, np.ndarray]:
     """Every column of a Parquet table as a numpy array."""
     table = pq.read_table(path)
-    return {name: table.column(name).to_numpy() for name in table.column_names}
+    return {name: column_values(table.column(name)) for name in table.column_names}
 
 
 def galactic_axes(orbit: Intervals) -> tuple[np.ndarray, np.ndarray]:
@@ -251,12 +251,12 @@ def month_batches(
         if stats is not None and stats.has_min_max and (stats.max < low or stats.min >= high):
             continue
         table = reader.read_row_group(group, columns=columns)
-        start = table.column("start").to_numpy()
+        start = column_values(table.column("start"))
         keep = (start >= low) & (start < high)
         if keep.any():
             if counted is not None:
                 counted.append(int(keep.sum()))
-            yield {c: table.column(c).to_numpy()[keep] for c in columns[1:]}
+            yield {c: column_values(table.column(c))[keep] for c in columns[1:]}
 
 
 def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[dict[str, np.ndarray]]:
@@ -265,7 +265,7 @@ def orbit_file_batches(path: str | Path, size: int = 1_000_000) -> Iterator[dict
     columns = ["livetime", *ATTITUDE_COLUMNS]
     reader = pq.ParquetFile(path, pre_buffer=False)  # bounded memory: see io.contract_tables
     for batch in reader.iter_batches(batch_size=size, columns=columns):
-        yield {c: batch.column(c).to_numpy() for c in columns}
+        yield {c: column_values(batch.column(c)) for c in columns}
 
 
 def orbit_batches(orbit: pd.DataFrame, size: int = 1_000_000) -> Iterable[pd.DataFrame]:

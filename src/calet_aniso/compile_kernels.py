@@ -1,0 +1,61 @@
+"""Compile every numba kernel of the pipeline into numba's on-disk cache, once, at set-up.
+
+``make setup`` runs ``python -m calet_aniso.compile_kernels``: the Monte Carlo's kernels (both
+sampling methods — every event drawn, every pixel's count drawn — for one sky and for nested
+selections, and the counts maps) and the exposure's projection, on tiny inputs with the
+argument types the pipeline uses, so no Snakemake job pays for the compilation (about 10 s of
+CPU per process otherwise, and parallel jobs would each pay it). Numba recompiles by itself
+when a kernel's source changes.
+"""
+
+from __future__ import annotations
+
+import healpy as hp
+import numpy as np
+
+from calet_aniso.exposure.livetime_cube import LivetimeCube
+from calet_aniso.exposure.projection import exposure_from_cube
+from calet_aniso.instrument.response import Response
+from calet_aniso.montecarlo.sampler import (
+    IsotropicSky,
+    NestedSky,
+    counts_map,
+    run_nested,
+    run_samples,
+)
+
+
+def compile_monte_carlo() -> None:
+    """The Monte Carlo's kernels, on a tiny sky."""
+    exposure = np.ones(hp.nside2npix(4))
+    for mean_count in (10.0, 10_000.0):
+        sky = IsotropicSky.from_exposure(exposure, mean_count, 0.0)
+        run_samples(sky, 1, 0, 0, 1)
+        counts_map(sky, 1, 0, 0)
+        print(f"compiled the Monte Carlo kernels drawing {sky.method}")
+    nested = NestedSky.from_exposures(
+        [exposure, exposure], [exposure, exposure], [10.0, 10_000.0], [(0, 1), (1,)], 0.0
+    )
+    run_nested(nested, 1, 0, 0, 1)
+    print("compiled the nested Monte Carlo kernel")
+
+
+def compile_exposure() -> None:
+    """The exposure's projection, for one attitude cell and a response seeing a 60° cone."""
+    theta, _ = hp.pix2ang(4, np.arange(hp.nside2npix(4)))
+    area = np.where(theta < np.radians(60.0), 1.0, 0.0)
+    response = Response(np.array([10.0, 100.0]), np.stack([area, 0.5 * area]))
+    cube = LivetimeCube(
+        np.array([[0.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]), np.array([1.0]), 4, 2.0
+    )
+    exposure_from_cube(cube, response, 4)
+    print("compiled the exposure kernel")
+
+
+def main() -> None:
+    compile_monte_carlo()
+    compile_exposure()
+
+
+if __name__ == "__main__":
+    main()
