@@ -70,3 +70,13 @@ def test_coverage_on_skies_of_a_non_uniform_exposure():
         limits = np.array([amplitude_interval(m, sigma) for m in measured])
         covered = np.mean((limits[:, 0] <= delta + 1e-12) & (delta - 1e-12 <= limits[:, 1]))
         assert covered == pytest.approx(0.95, abs=0.03), (multiple, covered)
+
+
+def test_density_is_scipys_normal_formula_bit_for_bit():
+    """f(x; μ) = (x/μ)[φ(x − μ) − φ(x + μ)] with φ as scipy.stats.norm.pdf computes it (the
+    belt evaluates φ directly, for speed): the same bits."""
+    from scipy.stats import norm
+
+    x, mu = np.meshgrid(np.linspace(0.005, 28.0, 400), np.linspace(0.01, 20.0, 300))
+    expected = (x / mu) * (norm.pdf(x - mu) - norm.pdf(x + mu))
+    assert np.array_equal(density(x, mu), expected)

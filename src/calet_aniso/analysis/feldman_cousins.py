@@ -19,11 +19,16 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy.stats import norm
 
 CONFIDENCE = 0.95
 MU_GRID = np.arange(0.0, 20.0 + 1e-9, 0.01)
 X_GRID = np.arange(0.0, 28.0 + 1e-9, 0.005)
+
+
+def _normal_pdf(z: np.ndarray) -> np.ndarray:
+    """The standard normal density, as scipy.stats.norm.pdf computes it (without the overhead
+    of its argument checks, which dominated the belt's 2 000 calls)."""
+    return np.exp(-(z**2) / 2.0) / np.sqrt(2 * np.pi)
 
 
 def density(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
@@ -31,7 +36,7 @@ def density(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
     x, mu = np.broadcast_arrays(np.asarray(x, dtype=np.float64), np.asarray(mu, dtype=np.float64))
     zero = np.sqrt(2.0 / np.pi) * x * x * np.exp(-0.5 * x * x)
     with np.errstate(divide="ignore", invalid="ignore"):
-        shifted = (x / mu) * (norm.pdf(x - mu) - norm.pdf(x + mu))
+        shifted = (x / mu) * (_normal_pdf(x - mu) - _normal_pdf(x + mu))
     return np.where(mu > 1e-9, shifted, zero)
 
 
