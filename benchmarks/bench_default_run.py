@@ -52,8 +52,14 @@ def checkout(rev: str, folder: Path) -> Path:
         env=env,
         capture_output=True,
     )
+    # the set-up's kernel compilation, under the module name of that commit
+    compile_module = (
+        "calet_aniso.compile_kernels"
+        if (folder / "src/calet_aniso/compile_kernels.py").exists()
+        else "calet_aniso.montecarlo.compile"
+    )
     subprocess.run(
-        [python, "-m", "calet_aniso.compile_kernels"],
+        [python, "-m", compile_module],
         check=True,
         env=env,
         cwd=folder,
