@@ -19,12 +19,11 @@ with rule_log(snakemake.log[0], "selection_statistics") as log:
     response = read_response(snakemake.input.response)
     nodes = NodeExposure.read(snakemake.input.maps, response)
     directions = direction_vectors(params.directions)
+    energies = events["energy"].to_numpy()
     for selection, average_path, skymap_path, row_path in zip(
         params.selections, output.averages, output.skymaps, output.rows, strict=True
     ):
-        average = selection_average(
-            nodes, response, events["energy"].to_numpy(), selection, params.period
-        )
+        average = selection_average(nodes, response, energies, selection, params.period)
         average.write(average_path)
         sample = selection_sample(events, selection)
         maps = sky_maps(

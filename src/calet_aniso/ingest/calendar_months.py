@@ -72,9 +72,9 @@ class MonthDigests:
         start = columns["start"]
         begin = 0
         while begin < len(start):
-            label, _, stop = self._month_of(float(start[begin]))
+            label, low, stop = self._month_of(float(start[begin]))
             end = int(np.searchsorted(start, stop, side="left"))
-            self.bounds[label] = self._current[1:]
+            self.bounds[label] = (low, stop)
             hashes = self._hashes.setdefault(label, [hashlib.sha256() for _ in DIGEST_COLUMNS])
             for digest, name in zip(hashes, DIGEST_COLUMNS, strict=True):
                 digest.update(np.ascontiguousarray(columns[name][begin:end]).tobytes())
