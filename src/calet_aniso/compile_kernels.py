@@ -2,9 +2,10 @@
 
 ``make setup`` runs ``python -m calet_aniso.compile_kernels``: the Monte Carlo's kernels (both
 sampling methods — every event drawn, every pixel's count drawn — for one sky and for nested
-selections, and the counts maps) and the exposure's projection, on tiny inputs with the
-argument types the pipeline uses, so no Snakemake job pays for the compilation (about 10 s of
-CPU per process otherwise, and parallel jobs would each pay it). Numba recompiles by itself
+selections, and the counts maps), the exposure's projection and the smoothed maps' disc
+sums, on tiny inputs with the argument types the pipeline uses, so no Snakemake job pays for
+the compilation (about 10 s of CPU per process otherwise, and parallel jobs would each pay
+it). Numba recompiles by itself
 when a kernel's source changes.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import healpy as hp
 import numpy as np
 
+from calet_aniso.analysis.smoothed_maps import disc_sums
 from calet_aniso.exposure.livetime_cube import LivetimeCube
 from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.instrument.response import Response
@@ -52,9 +54,16 @@ def compile_exposure() -> None:
     print("compiled the exposure kernel")
 
 
+def compile_disc_sums() -> None:
+    """The top-hat smoothing's run-by-run disc sums."""
+    disc_sums(np.ones((3, hp.nside2npix(2))), 30.0)
+    print("compiled the disc sums")
+
+
 def main() -> None:
     compile_monte_carlo()
     compile_exposure()
+    compile_disc_sums()
 
 
 if __name__ == "__main__":

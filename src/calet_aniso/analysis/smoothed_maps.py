@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import healpy as hp
+import numba
 import numpy as np
 
 from calet_aniso.analysis.dipole_covariance import pixel_vectors
@@ -76,17 +77,54 @@ def degrade_sum(sky: np.ndarray, nside: int) -> np.ndarray:
     return hp.reorder(summed, n2r=True)
 
 
-def disc_sums(maps: np.ndarray, radius_deg: float) -> np.ndarray:
+def disc_sums(maps: np.ndarray, radius_deg: float, block: int = 4096) -> np.ndarray:
     """Sums (k, npix) of each of ``maps`` (k, npix) over the disc of ``radius_deg`` around
-    every pixel centre."""
+    every pixel centre (the pixels ``healpy.query_disc`` returns).
+
+    A disc is a run of consecutive pixels in each ring it crosses, so its sum is taken run by
+    run from prefix sums restarted at every ring: about 100 differences per disc at Nside 64
+    in place of 3 300 additions, and every partial sum bounded by one ring's total (relative
+    rounding ~1e-15 of the disc sum). The discs of ``block`` centres are held at a time.
+    """
     maps = np.atleast_2d(np.asarray(maps, dtype=np.float64))
-    nside = hp.npix2nside(maps.shape[1])
-    vectors = pixel_vectors(maps.shape[1])
+    npix = maps.shape[1]
+    nside = hp.npix2nside(npix)
+    starts, lengths, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
+    ring_first = np.zeros(npix, dtype=np.bool_)
+    ring_first[starts] = True
+    values = np.ascontiguousarray(maps.T)
+    running = np.empty_like(values)  # inclusive prefix sums within each ring
+    for lo, n in zip(starts, lengths, strict=True):
+        np.cumsum(values[lo : lo + n], axis=0, out=running[lo : lo + n])
+    vectors = pixel_vectors(npix)
     radius = np.radians(radius_deg)
-    out = np.empty_like(maps)
-    for pixel, centre in enumerate(vectors):
-        out[:, pixel] = maps[:, hp.query_disc(nside, centre, radius)].sum(axis=1)
-    return out
+    out = np.empty_like(values)
+    for first in range(0, npix, block):
+        discs = [hp.query_disc(nside, centre, radius) for centre in vectors[first : first + block]]
+        ends = np.cumsum([disc.size for disc in discs])
+        _sum_runs(np.concatenate(discs), ends, ring_first, values, running, out[first:])
+    return np.ascontiguousarray(out.T)
+
+
+@numba.njit(cache=True)
+def _sum_runs(pixels, ends, ring_first, values, running, out):
+    """out[c] = Σ over the runs of disc c (pixels[ends[c-1]:ends[c]], increasing) of
+    running[last] − running[first] + values[first]; a run ends at a gap or a ring's end."""
+    start = 0
+    for c in range(ends.shape[0]):
+        out[c, :] = 0.0
+        if ends[c] == start:  # an empty disc
+            continue
+        low = pixels[start]
+        for e in range(start, ends[c]):
+            pixel = pixels[e]
+            nxt = e + 1
+            if nxt == ends[c] or pixels[nxt] != pixel + 1 or ring_first[pixels[nxt]]:
+                for k in range(values.shape[1]):
+                    out[c, k] += running[pixel, k] - running[low, k] + values[low, k]
+                if nxt < ends[c]:
+                    low = pixels[nxt]
+        start = ends[c]
 
 
 def smoothed_maps(
