@@ -53,6 +53,7 @@ rule vela_anisotropy:
         fermi_bins=result("vela_fermi_bins"),
     log:
         log("vela_anisotropy"),
+    priority: 15  # see simulate_observation
     conda:
         ENV
     threads: 1

@@ -111,6 +111,7 @@ rule figure_flux_model:
         pdf=result("fig2_flux_model", ext="pdf"),
     log:
         log("figure_flux_model"),
+    priority: 15  # see simulate_observation
     conda:
         ENV
     threads: 1

@@ -15,9 +15,10 @@ rule simulate_observation:
     benchmark:
         result("benchmark", job="simulate_observation")
     # Cores are scarce on a workstation: the data's chain to the exposure (20, 10; everything
-    # after the exposure waits for it), the model fits in between (15, so that they run beside
-    # the chain rather than hold up the exposure), then the Monte Carlo chain to the limits (5)
-    # before the figures (0).
+    # after the exposure waits for it), the model fits and what follows them (15, so that they
+    # run beside the chain and are done before the exposure, which takes both cores), then
+    # the Monte Carlo chain to the limits and the injections (5; the injections on one
+    # thread, beside the limits) before the figures (0).
     priority: 20
     conda:
         ENV

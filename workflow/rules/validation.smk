@@ -11,9 +11,10 @@ rule injection_recovery:
         tables=expand(result("injections", threshold="{t}"), t=THRESHOLDS),
     log:
         log("injection_recovery"),
+    priority: 5  # see simulate_observation
     conda:
         ENV
-    threads: 2
+    threads: 1
     resources:
         mem_mb=1000,
         runtime=10,

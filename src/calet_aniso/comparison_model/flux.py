@@ -31,9 +31,10 @@ import pandas as pd
 
 from calet_aniso.comparison_model.constants import KPC_CM, KYR_S, YR_S
 from calet_aniso.comparison_model.green import (
+    BurstPropagation,
     Propagation,
-    burst_density,
     burst_gradient,
+    burst_propagation,
     continuous_density,
     flux_from_density,
 )
@@ -146,6 +147,7 @@ class FluxModel:
     settings: PulsarSettings
     vela: VelaSNR | None = None
     _vela_cache: dict = field(default_factory=dict, repr=False)
+    _propagation_cache: dict = field(default_factory=dict, repr=False)
 
     def released(self) -> pd.DataFrame:
         """Pulsars old enough to have released their e± and near enough to matter."""
@@ -175,9 +177,23 @@ class FluxModel:
             )
             travel = (age - self.settings.release_kyr * 1e3) * YR_S
             distance = dist * KPC_CM
-            density[k], lam2 = burst_density(energy_gev, distance, travel, spectrum, self.medium)
-            gradient[k] = burst_gradient(density[k], lam2, distance)
+            propagation = self._propagation(energy_gev, distance, travel)
+            density[k] = propagation.density(spectrum)
+            gradient[k] = burst_gradient(density[k], propagation.lam2, distance)
         return density, gradient
+
+    def _propagation(
+        self, energy_gev: np.ndarray, distance_cm: float, time_s: float
+    ) -> BurstPropagation:
+        """A pulsar's propagation factors, computed once per energy grid: the medium is fixed,
+        so a fit's calls (which change only the spectra) share them."""
+        energy = np.asarray(energy_gev, dtype=np.float64)
+        key = (energy.tobytes(), distance_cm, time_s)
+        if key not in self._propagation_cache:
+            self._propagation_cache[key] = burst_propagation(
+                energy, distance_cm, time_s, self.medium
+            )
+        return self._propagation_cache[key]
 
     def pulsar_fluxes(
         self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame

@@ -32,6 +32,45 @@ class Propagation:
     losses: Losses
 
 
+@dataclass(frozen=True)
+class BurstPropagation:
+    """What a burst's density at the Sun owes to propagation alone, not to its spectrum: per
+    energy E the injection energy E0 (E where nothing arrives), the factors (E0/E)², (π λ²)^−3/2
+    and exp(−r²/λ²), whether anything arrives, and λ² (cm², ∞ where nothing arrives). A fit
+    that changes only the spectrum reuses it."""
+
+    initial_energy: np.ndarray
+    cooling: np.ndarray
+    spread: np.ndarray
+    attenuation: np.ndarray
+    arrives: np.ndarray
+    lam2: np.ndarray
+
+    def density(self, spectrum: Callable) -> np.ndarray:
+        """n (GeV⁻¹ cm⁻³) for the burst's spectrum Q(E0)."""
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            density = spectrum(self.initial_energy) * self.cooling * self.spread * self.attenuation
+        return np.where(self.arrives, density, 0.0)
+
+
+def burst_propagation(
+    energy_gev: np.ndarray, distance_cm: float, time_s: float, medium: Propagation
+) -> BurstPropagation:
+    """The propagation factors of a burst ``time_s`` ago at ``distance_cm``, at energies E."""
+    energy = np.asarray(energy_gev, dtype=np.float64)
+    e0 = medium.losses.initial_energy(energy, time_s)
+    arrives = np.isfinite(e0)
+    safe_e0 = np.where(arrives, e0, energy)
+    lam2 = lambda_squared(energy, safe_e0, medium.diffusion, medium.losses)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        cooling = (safe_e0 / energy) ** 2
+        spread = (np.pi * lam2) ** -1.5
+        attenuation = np.exp(-(distance_cm**2) / lam2)
+    return BurstPropagation(
+        safe_e0, cooling, spread, attenuation, arrives & (lam2 > 0), np.where(arrives, lam2, np.inf)
+    )
+
+
 def burst_density(
     energy_gev: np.ndarray,
     distance_cm: float,
@@ -40,19 +79,8 @@ def burst_density(
     medium: Propagation,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Density n (GeV⁻¹ cm⁻³) and λ² (cm²) at energies E from a burst ``time_s`` ago."""
-    energy = np.asarray(energy_gev, dtype=np.float64)
-    e0 = medium.losses.initial_energy(energy, time_s)
-    arrives = np.isfinite(e0)
-    safe_e0 = np.where(arrives, e0, energy)
-    lam2 = lambda_squared(energy, safe_e0, medium.diffusion, medium.losses)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        density = (
-            spectrum(safe_e0)
-            * (safe_e0 / energy) ** 2
-            * (np.pi * lam2) ** -1.5
-            * np.exp(-(distance_cm**2) / lam2)
-        )
-    return np.where(arrives & (lam2 > 0), density, 0.0), np.where(arrives, lam2, np.inf)
+    propagation = burst_propagation(energy_gev, distance_cm, time_s, medium)
+    return propagation.density(spectrum), propagation.lam2
 
 
 def burst_gradient(density: np.ndarray, lam2: np.ndarray, distance_cm: float) -> np.ndarray:
