@@ -85,6 +85,15 @@ def test_degrading_sums_the_sub_pixels(rng):
     np.testing.assert_array_equal(coarse, np.bincount(parents, weights=sky, minlength=192))
 
 
+@pytest.mark.parametrize(("fine", "coarse"), [(64, 2), (64, 32), (16, 8)])
+def test_degrading_equals_healpys_reordering(rng, fine, coarse):
+    """The permutation from the light ``healpix`` package is healpy's: the same bits as
+    reordering with ``healpy.reorder``, summing, and reordering back."""
+    sky = rng.uniform(0, 1, hp.nside2npix(fine))
+    nested = hp.reorder(sky, r2n=True).reshape(-1, (fine // coarse) ** 2).sum(axis=1)
+    np.testing.assert_array_equal(degrade_sum(sky, coarse), hp.reorder(nested, n2r=True))
+
+
 def test_relative_intensity_of_a_dipole_is_its_cap_average():
     """Noise-free weighted map of 1 + δ n̂·r̂: RI(ĉ) = δ n̂·ĉ (1 + cos r)/2, to the
     pixelisation of the disc at Nside 32 (3 % of δ)."""

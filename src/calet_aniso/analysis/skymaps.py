@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import healpy as hp
 import numpy as np
 
 from calet_aniso.analysis.statistics import event_weights, exposure_mask, reference_exposure
@@ -41,6 +40,7 @@ from calet_aniso.exposure.average import (
     sample_header,
 )
 from calet_aniso.exposure.node_maps import NodeExposure
+from calet_aniso.geometry.healpix_grid import npix2nside
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.healpix_maps import read_maps, write_maps
 
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 
 def event_pixels(nside: int, l_deg: np.ndarray, b_deg: np.ndarray) -> np.ndarray:
     """HEALPix RING pixel of each galactic direction."""
+    import healpy as hp  # most of a second to import: not in the jobs that only read maps
+
     return hp.ang2pix(nside, np.asarray(l_deg), np.asarray(b_deg), lonlat=True)
 
 
@@ -164,7 +166,7 @@ def sky_maps(
         empty = np.zeros(npix)
         return SkyMaps(empty, empty.copy(), empty.copy(), average.exposure_m2s, 0, **described)
     mask = exposure_mask(average.exposure_m2s, min_relative_exposure)
-    pixels = event_pixels(hp.npix2nside(npix), l_deg, b_deg)
+    pixels = event_pixels(npix2nside(npix), l_deg, b_deg)
     keep = mask[pixels]
     energies = np.asarray(energies_gev)[keep]
     pixels = pixels[keep]

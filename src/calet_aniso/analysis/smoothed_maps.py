@@ -23,11 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import healpy as hp
-import numba
+import healpix
 import numpy as np
 
-from calet_aniso.analysis.dipole_covariance import pixel_vectors
+from calet_aniso.geometry.healpix_grid import npix2nside
 from calet_aniso.io.healpix_maps import read_maps, write_maps
 
 
@@ -69,12 +68,13 @@ class SmoothedMaps:
 
 def degrade_sum(sky: np.ndarray, nside: int) -> np.ndarray:
     """Sum a RING map into the pixels of a coarser ``nside`` (counts stay counts)."""
-    fine = hp.npix2nside(sky.size)
+    fine = npix2nside(sky.size)
     if fine <= nside:
         return np.asarray(sky, dtype=np.float64)
-    nested = hp.reorder(np.asarray(sky, dtype=np.float64), r2n=True)
+    nested = np.empty(sky.size)
+    nested[healpix.ring2nest(fine, np.arange(sky.size))] = np.asarray(sky, dtype=np.float64)
     summed = nested.reshape(-1, (fine // nside) ** 2).sum(axis=1)
-    return hp.reorder(summed, n2r=True)
+    return summed[healpix.ring2nest(nside, np.arange(summed.size))]
 
 
 def disc_sums(maps: np.ndarray, radius_deg: float, block: int = 4096) -> np.ndarray:
@@ -86,9 +86,14 @@ def disc_sums(maps: np.ndarray, radius_deg: float, block: int = 4096) -> np.ndar
     in place of 3 300 additions, and every partial sum bounded by one ring's total (relative
     rounding ~1e-15 of the disc sum). The discs of ``block`` centres are held at a time.
     """
+    import healpy as hp  # most of a second to import: not in the jobs that only read maps
+
+    from calet_aniso.analysis.dipole_covariance import pixel_vectors
+    from calet_aniso.analysis.disc_runs import sum_runs
+
     maps = np.atleast_2d(np.asarray(maps, dtype=np.float64))
     npix = maps.shape[1]
-    nside = hp.npix2nside(npix)
+    nside = npix2nside(npix)
     starts, lengths, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
     ring_first = np.zeros(npix, dtype=np.bool_)
     ring_first[starts] = True
@@ -102,29 +107,8 @@ def disc_sums(maps: np.ndarray, radius_deg: float, block: int = 4096) -> np.ndar
     for first in range(0, npix, block):
         discs = [hp.query_disc(nside, centre, radius) for centre in vectors[first : first + block]]
         ends = np.cumsum([disc.size for disc in discs])
-        _sum_runs(np.concatenate(discs), ends, ring_first, values, running, out[first:])
+        sum_runs(np.concatenate(discs), ends, ring_first, values, running, out[first:])
     return np.ascontiguousarray(out.T)
-
-
-@numba.njit(cache=True)
-def _sum_runs(pixels, ends, ring_first, values, running, out):
-    """out[c] = Σ over the runs of disc c (pixels[ends[c-1]:ends[c]], increasing) of
-    running[last] − running[first] + values[first]; a run ends at a gap or a ring's end."""
-    start = 0
-    for c in range(ends.shape[0]):
-        out[c, :] = 0.0
-        if ends[c] == start:  # an empty disc
-            continue
-        low = pixels[start]
-        for e in range(start, ends[c]):
-            pixel = pixels[e]
-            nxt = e + 1
-            if nxt == ends[c] or pixels[nxt] != pixel + 1 or ring_first[pixels[nxt]]:
-                for k in range(values.shape[1]):
-                    out[c, k] += running[pixel, k] - running[low, k] + values[low, k]
-                if nxt < ends[c]:
-                    low = pixels[nxt]
-        start = ends[c]
 
 
 def smoothed_maps(
@@ -160,7 +144,7 @@ def smoothed_sample_maps(
     stacks = []
     for sample in samples:
         weighted = np.asarray(sample.weighted)
-        nside = min(hp.npix2nside(weighted.size), max_nside)
+        nside = min(npix2nside(weighted.size), max_nside)
         mask = np.asarray(sample.mask, dtype=bool)
         null_variance = np.where(
             mask, np.sum(weighted) / np.count_nonzero(mask) * sample.pixel_weights, 0

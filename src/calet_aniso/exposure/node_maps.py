@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import healpy as hp
 import numpy as np
 
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2pixarea
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.healpix_maps import read_maps, write_maps
 
@@ -32,11 +32,11 @@ class NodeExposure:
     @property
     def nside(self) -> int:
         """HEALPix Nside of the maps."""
-        return hp.npix2nside(self.maps_m2s.shape[1])
+        return npix2nside(self.maps_m2s.shape[1])
 
     def total_m2ssr(self) -> np.ndarray:
         """∫ exposure dΩ (m² s sr) at each node."""
-        return self.maps_m2s.sum(axis=1) * hp.nside2pixarea(self.nside)
+        return self.maps_m2s.sum(axis=1) * nside2pixarea(self.nside)
 
     def check_nodes(self, response: Response, path: str | Path = "exposure maps") -> None:
         """ValueError unless the maps are at the response's node energies, in its order."""

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import functools
 
-import healpy as hp
+import healpix
 import matplotlib.colors
 import matplotlib.image
 import matplotlib.pyplot as plt
 import matplotlib.ticker
 import numpy as np
 from matplotlib.projections.geo import GeoAxes
+
+from calet_aniso.geometry.healpix_grid import npix2nside
 
 #: Image of a panel, (width, height) in samples of the Mollweide plane; 2:1 like the ellipse.
 IMAGE_SIZE = (1200, 600)
@@ -44,7 +46,9 @@ def _image_pixels(nside: int, size: tuple[int, int] = IMAGE_SIZE) -> np.ndarray:
     lat = np.arcsin(np.clip((2.0 * aux + np.sin(2.0 * aux)) / np.pi, -1.0, 1.0))
     lon = np.pi * x / (2.0 * np.sqrt(2.0) * np.cos(aux))
     pixels = np.full(x.shape, -1, dtype=np.int64)
-    pixels[inside] = hp.ang2pix(nside, np.pi / 2.0 - lat[inside], (-lon[inside]) % (2.0 * np.pi))
+    pixels[inside] = healpix.ang2pix(
+        nside, np.pi / 2.0 - lat[inside], (-lon[inside]) % (2.0 * np.pi)
+    )
     return pixels
 
 
@@ -84,7 +88,7 @@ def sky_panel(
     ticks = ticks[(ticks >= low - 1e-12 * abs(low)) & (ticks <= high + 1e-12 * abs(high))]
     ax = fig.add_subplot(*((sub,) if isinstance(sub, int) else sub), projection="mollweide")
     fig.subplots_adjust(left=0.04, right=0.98, top=0.95, bottom=0.05)
-    pixels = _image_pixels(hp.npix2nside(sky.size))
+    pixels = _image_pixels(npix2nside(sky.size))
     image = np.ma.masked_invalid(np.where(pixels >= 0, sky[pixels], np.nan))
     colours = plt.get_cmap(cmap).with_extremes(bad="grey")
     drawn = matplotlib.image.AxesImage(

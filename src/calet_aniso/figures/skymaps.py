@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import healpy as hp
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -16,6 +15,7 @@ from calet_aniso.analysis.smoothed_maps import SmoothedMaps, degrade_sum
 from calet_aniso.figures.mollweide import draw_lonlat_line, mark_direction, sky_panel
 from calet_aniso.figures.style import save_figure
 from calet_aniso.geometry.frames import direction_lonlat, unit_vector
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2npix, nside2resol
 
 #: Beyond this 1σ radius (deg) the direction is not measured and no circle is drawn.
 MAX_ERROR_CIRCLE_DEG = 60.0
@@ -40,7 +40,7 @@ def circle_lonlat(l_deg: float, b_deg: float, radius_deg: float, points: int = 1
 def display_nside(n_events: float, nside: int, per_pixel: float = 10.0) -> int:
     """The finest Nside (≤ ``nside``, ≥ 2) with at least ``per_pixel`` events per pixel on
     average, so that a counts map shows the sky rather than Poisson noise."""
-    while nside > 2 and n_events / hp.nside2npix(nside) < per_pixel:
+    while nside > 2 and n_events / nside2npix(nside) < per_pixel:
         nside //= 2
     return nside
 
@@ -111,9 +111,9 @@ def skymap_figure(
 ) -> None:
     """Four panels for the threshold of headline-table ``row`` (module docstring)."""
     fig = plt.figure(figsize=(12.0, 8.6))
-    coarse = display_nside(float(np.sum(counts)), hp.npix2nside(np.size(counts)))
+    coarse = display_nside(float(np.sum(counts)), npix2nside(np.size(counts)))
     binned = degrade_sum(counts, coarse)
-    resolution = hp.nside2resol(coarse, arcmin=True) / 60.0
+    resolution = nside2resol(coarse, arcmin=True) / 60.0
     sky_panel(
         fig,
         (2, 2, 1),

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import astropy.units as u
-import healpy as hp
 import numpy as np
 from astropy.io import fits
 
 from calet_aniso.errors import InputError
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2pixarea, nside2resol
 from calet_aniso.io.files import atomic_output
 from calet_aniso.io.healpix_maps import set_healpix_keywords
 
@@ -40,18 +40,20 @@ class Response:
     @property
     def nside(self) -> int:
         """HEALPix Nside of the maps."""
-        return hp.npix2nside(self.aeff_m2.shape[1])
+        return npix2nside(self.aeff_m2.shape[1])
 
     def field_of_view_deg(self) -> float:
         """Largest θ (deg from the boresight) at which the detector sees anything: the
         farthest pixel with a positive effective area at any energy, plus one pixel size."""
         seen = np.flatnonzero((self.aeff_m2 > 0).any(axis=0))
+        import healpy as hp  # most of a second to import: only where it is needed
+
         theta, _ = hp.pix2ang(self.nside, seen)
-        return float(np.degrees(theta.max()) + hp.nside2resol(self.nside, arcmin=True) / 60.0)
+        return float(np.degrees(theta.max()) + nside2resol(self.nside, arcmin=True) / 60.0)
 
     def acceptance_m2sr(self) -> np.ndarray:
         """Acceptance ∫ A dΩ (m² sr) at each node."""
-        return self.aeff_m2.sum(axis=1) * hp.nside2pixarea(self.nside)
+        return self.aeff_m2.sum(axis=1) * nside2pixarea(self.nside)
 
     def node_weights(self, energy_gev: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Lower node index and weight of the upper node for each energy (log-linear)."""
@@ -149,15 +151,21 @@ def read_response(path: str | Path) -> Response:
             path, "node energies must be at least two and strictly increasing", column="ENERGY"
         )
     n_pix = maps.shape[1]
-    if not hp.isnpixok(n_pix):
-        raise InputError(path, f"{n_pix} pixels per map is not a HEALPix size (12 Nside^2)")
-    if nside_keyword is not None and int(nside_keyword) != hp.npix2nside(n_pix):
+    try:
+        nside = npix2nside(n_pix)
+    except ValueError:
+        raise InputError(
+            path, f"{n_pix} pixels per map is not a HEALPix size (12 Nside^2)"
+        ) from None
+    if nside_keyword is not None and int(nside_keyword) != nside:
         raise InputError(
             path,
             f"NSIDE keyword {nside_keyword} disagrees with the {n_pix} pixels per map "
-            f"(Nside {hp.npix2nside(n_pix)})",
+            f"(Nside {nside})",
         )
     if ordering == "NESTED":
+        import healpy as hp
+
         maps = np.array([hp.reorder(m, n2r=True) for m in maps])
     if not np.all(np.isfinite(maps)) or np.any(maps < 0):
         raise InputError(path, "effective area must be finite and non-negative")

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import healpy as hp
 import numpy as np
 from astropy.io import fits
 
+from calet_aniso.geometry.healpix_grid import npix2nside
 from calet_aniso.io.files import atomic_output
 
 
@@ -40,7 +40,7 @@ def write_maps(
     npix = {len(a) for a in arrays.values()}
     if len(npix) != 1:
         raise ValueError("all maps must have the same number of pixels")
-    nside = hp.npix2nside(npix.pop())
+    nside = npix2nside(npix.pop())
     cols = [
         fits.Column(name=name.upper(), format="D", unit=units.get(name), array=a)
         for name, a in arrays.items()

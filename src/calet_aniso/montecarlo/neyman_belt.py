@@ -31,13 +31,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import brentq
-from scipy.stats import ncx2
 
 from calet_aniso.analysis.dipole_covariance import dipole_with_covariance
 from calet_aniso.analysis.statistics import CONFIDENCE, exposure_mask, pixel_weights
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
-from calet_aniso.montecarlo.sampler import IsotropicSky, run_samples
+from calet_aniso.montecarlo.sampler import SkyBase, run_samples
 
 #: Sample index of the belt's first sky (isotropic samples use indices below it).
 BELT_FIRST_SAMPLE = 2**40
@@ -182,12 +180,11 @@ def build_belt(
     grid = belt_grid(sigma) if grid is None else np.asarray(grid, dtype=np.float64)
     per_point = skies_per_direction * len(BELT_DIRECTIONS)
     quantiles = np.empty(len(grid))
+    base = SkyBase.of(average_exposure, min_relative)
     for k, delta in enumerate(grid):
         values = []
         for j, direction in enumerate(BELT_DIRECTIONS):
-            sky = IsotropicSky.from_exposure(
-                average_exposure, mean_count, min_relative, dipole=delta * direction
-            )
+            sky = base.sky(mean_count, dipole=delta * direction)
             first = BELT_FIRST_SAMPLE + (k * len(BELT_DIRECTIONS) + j) * skies_per_direction
             values.append(
                 run_samples(sky, seed, threshold_index, first, skies_per_direction)["delta"]
@@ -201,6 +198,9 @@ def build_belt(
 def closed_form_limit(measured: float, sigma: float, confidence: float = CONFIDENCE) -> float:
     """The Neyman upper limit for a uniform exposure (module docstring): the δ at which a
     measured δ̂ is the (1 − confidence) quantile of σ·χ₃(non-central, δ/σ); 0 below q(0)."""
+    from scipy.optimize import brentq  # scipy.stats: most of a second to import, only here
+    from scipy.stats import ncx2
+
     x = (measured / sigma) ** 2
     alpha = 1.0 - confidence
     if ncx2.cdf(x, 3, 0.0) <= alpha:

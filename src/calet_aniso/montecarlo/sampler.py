@@ -104,28 +104,58 @@ class IsotropicSky:
                 f"isotropic sky needs a finite mean count and exposure map (mean count "
                 f"{mean_count}; an empty threshold sample has no average exposure)"
             )
+        return SkyBase.of(full, min_relative_exposure).sky(mean_count, dipole)
+
+
+@dataclass(frozen=True)
+class SkyBase:
+    """What the isotropic skies of one average exposure share, whatever their expected count
+    and injected dipole: the exposure (m² s, 0 where masked), its sum before masking, and the
+    table of cos φ, sin φ and event weight per pixel. The Neyman belt draws a hundred skies
+    of one exposure and builds this once."""
+
+    full_sum: float
+    exposure: np.ndarray
+    table: np.ndarray
+
+    @classmethod
+    def of(cls, average_exposure: np.ndarray, min_relative_exposure: float) -> SkyBase:
+        """From an average exposure map (m² s, RING); the mask and weights are the data's."""
+        full = np.asarray(average_exposure, dtype=np.float64)
+        if not np.all(np.isfinite(full)):
+            raise ValueError(
+                "isotropic sky needs a finite exposure map (an empty threshold sample has no "
+                "average exposure)"
+            )
         kept = exposure_mask(full, min_relative_exposure)
-        exposure = np.where(kept, full, 0.0)
-        npix = len(exposure)
+        geometry = _geometry(hp.npix2nside(len(full)))
+        weight = pixel_weights(full, kept)
+        table = np.stack([geometry.cos_phi, geometry.sin_phi, weight], axis=1)
+        return cls(float(full.sum()), np.where(kept, full, 0.0), table)
+
+    def sky(self, mean_count: float, dipole: np.ndarray | None = None) -> IsotropicSky:
+        """The sky of expected count ``mean_count`` on the whole sky, with the dipole δ n̂ of
+        :meth:`IsotropicSky.from_exposure` (or none)."""
+        if not np.isfinite(mean_count) or mean_count < 0:
+            raise ValueError(
+                f"isotropic sky needs a finite, non-negative mean count (mean count {mean_count})"
+            )
+        npix = len(self.exposure)
         geometry = _geometry(hp.npix2nside(npix))
-        rate = exposure
+        rate = self.exposure
         if dipole is not None:
             if np.linalg.norm(dipole) > 1:
                 raise ValueError(f"a dipole amplitude above 1 gives negative rates: {dipole}")
-            rate = exposure * (1.0 + geometry.vectors @ np.asarray(dipole, dtype=np.float64))
-        mean_count = mean_count * rate.sum() / full.sum()
+            rate = self.exposure * (1.0 + geometry.vectors @ np.asarray(dipole, dtype=np.float64))
+        mean_count = mean_count * rate.sum() / self.full_sum
         ring_start = geometry.ring_start
-        start = ring_start[:-1]
-        ring_total = np.add.reduceat(rate, start)
-        ring_alias = packed_ring_tables(rate, ring_start)
-        weight = pixel_weights(full, kept)
-        table = np.stack([geometry.cos_phi, geometry.sin_phi, weight], axis=1)
-        return cls(
+        ring_total = np.add.reduceat(rate, ring_start[:-1])
+        return IsotropicSky(
             float(mean_count),
             mean_count * ring_total / rate.sum(),
             ring_start,
-            ring_alias,
-            table,
+            packed_ring_tables(rate, ring_start),
+            self.table,
             geometry.ring_factors,
             4.0 * np.pi / npix,
             mean_count * rate / rate.sum(),

@@ -1,0 +1,27 @@
+"""The light HEALPix grid sizes against healpy's own functions, bit for bit."""
+
+import healpy as hp
+import pytest
+
+from calet_aniso.geometry import healpix_grid
+
+NSIDES = [1, 2, 3, 4, 8, 16, 32, 64, 128, 256, 1024, 8192]
+
+
+@pytest.mark.parametrize("nside", NSIDES)
+def test_grid_sizes_equal_healpy(nside):
+    npix = hp.nside2npix(nside)
+    assert healpix_grid.nside2npix(nside) == npix
+    assert healpix_grid.npix2nside(npix) == hp.npix2nside(npix) == nside
+    assert healpix_grid.nside2pixarea(nside) == hp.nside2pixarea(nside)
+    assert healpix_grid.nside2resol(nside) == hp.nside2resol(nside)
+    assert healpix_grid.nside2resol(nside, arcmin=True) == hp.nside2resol(nside, arcmin=True)
+
+
+@pytest.mark.parametrize("npix", [0, 13, 47, 12 * 64 * 64 + 1, -12])
+def test_bad_pixel_count_is_refused_like_healpy(npix):
+    with pytest.raises(ValueError, match="Wrong pixel number"):
+        healpix_grid.npix2nside(npix)
+    if npix > 0:  # healpy takes 0 as Nside 0 (and warns on negative counts)
+        with pytest.raises(ValueError, match="Wrong pixel number"):
+            hp.npix2nside(npix)
