@@ -114,9 +114,15 @@ def run(folder: Path, cores: int) -> dict:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    """sha256 of the compared headline results of the default period."""
-    period = next((folder / "results").glob("calet_sim_*"))
-    return {n: hashlib.sha256((period / n).read_bytes()).hexdigest()[:16] for n in COMPARED}
+    """sha256 of every result file (logs, benchmarks, figures and report pages aside), by path
+    under ``results/``."""
+    skipped = {".png", ".pdf", ".html", ".log", ".tsv", ".zip"}
+    out = {}
+    for path in sorted((folder / "results").rglob("*")):
+        relative = path.relative_to(folder / "results")
+        if path.is_file() and path.suffix not in skipped and "logs" not in relative.parts:
+            out[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    return out
 
 
 def main() -> None:
@@ -166,10 +172,23 @@ def main() -> None:
                 f"  {name:24s} {best['baseline']['rules'].get(name, 0):6.0f} "
                 f"{best['current']['rules'].get(name, 0):6.0f}"
             )
-        same = {
-            n: digests(folders["baseline"])[n] == digests(folders["current"])[n] for n in COMPARED
-        }
+        before, after = digests(folders["baseline"]), digests(folders["current"])
+        period = next(n.split("/")[0] for n in after if n.endswith("/summary.txt"))
+        same = {n: before.get(f"{period}/{n}") == after.get(f"{period}/{n}") for n in COMPARED}
         print("\nSame bytes:", ", ".join(f"{n} {'yes' if s else 'NO'}" for n, s in same.items()))
+        shared = sorted(set(before) & set(after))
+        differ = [n for n in shared if before[n] != after[n]]
+        print(
+            f"Result files (logs, benchmarks, figures aside): {len(shared) - len(differ)} of "
+            f"{len(shared)} with the same bytes"
+            + "".join(f"\n  differs: {n}" for n in differ)
+            + "".join(
+                f"\n  only in {revs['baseline']}: {n}" for n in sorted(set(before) - set(after))
+            )
+            + "".join(
+                f"\n  only in {revs['current']}: {n}" for n in sorted(set(after) - set(before))
+            )
+        )
     finally:
         for folder in folders.values():
             subprocess.run(
