@@ -191,11 +191,16 @@ def _open_csv(path: Path, required: tuple[str, ...]) -> _Opened:
 _OPENERS = {"parquet": _open_parquet, "fits": _open_fits, "csv": _open_csv}
 
 
+def _scaled(values: np.ndarray, factor: float) -> np.ndarray:
+    """``values`` × ``factor`` (unit conversion); the values themselves when the factor is 1."""
+    return values if factor == 1.0 else values * factor
+
+
 def _as_float(path: Path, name: str, values: np.ndarray, offset: int = 0) -> np.ndarray:
     """Column values as float64; InputError naming the first non-numeric row (``offset``:
     the file row of the first value)."""
     if values.dtype.kind in "iuf":
-        return values.astype(np.float64)
+        return values.astype(np.float64, copy=False)
     if values.dtype.kind == "b":
         raise InputError(path, "wrong type: boolean column where a number is expected", column=name)
     as_series = pd.Series(values, dtype=object)
@@ -270,7 +275,9 @@ class RawSource:
                 continue
             frame = pd.DataFrame(
                 {
-                    column.name: _as_float(self.path, column.name, raw[original], offset) * factor
+                    column.name: _scaled(
+                        _as_float(self.path, column.name, raw[original], offset), factor
+                    )
                     for column, original, factor in self._columns
                 }
             )
