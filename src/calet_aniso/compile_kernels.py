@@ -42,16 +42,26 @@ def compile_monte_carlo() -> None:
     print("compiled the nested Monte Carlo kernel")
 
 
+#: Response components the exposure kernel is compiled for at set-up (the default response
+#: has 2; another number compiles once, in the exposure job, at its first call).
+EXPOSURE_COMPONENTS = (1, 2, 3, 4)
+
+
 def compile_exposure() -> None:
-    """The exposure's projection, for one attitude cell and a response seeing a 60° cone."""
+    """The exposure's projection, for one attitude cell and responses seeing a 60° cone with
+    1 to 4 independent energy components (the kernel is compiled per count)."""
     theta, _ = hp.pix2ang(4, np.arange(hp.nside2npix(4)))
     area = np.where(theta < np.radians(60.0), 1.0, 0.0)
-    response = Response(np.array([10.0, 100.0]), np.stack([area, 0.5 * area]))
     cube = LivetimeCube(
         np.array([[0.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]), np.array([1.0]), 4, 2.0
     )
-    exposure_from_cube(cube, response, 4)
-    print("compiled the exposure kernel")
+    for count in EXPOSURE_COMPONENTS:
+        maps = [area * (1.0 + np.cos(theta) ** k) for k in range(count)]
+        if count == 1:
+            maps.append(0.5 * area)  # two nodes (a response has at least two), one component
+        response = Response(np.geomspace(10.0, 1000.0, len(maps)), np.stack(maps))
+        exposure_from_cube(cube, response, 4)
+    print(f"compiled the exposure kernel for {EXPOSURE_COMPONENTS} response components")
 
 
 def compile_disc_sums() -> None:
