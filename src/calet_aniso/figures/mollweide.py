@@ -130,8 +130,8 @@ def sky_panel(
 
 
 def _projected(l_deg, b_deg) -> tuple[np.ndarray, np.ndarray]:
-    """Plot coordinates of Galactic (l, b) in degrees on a ``projview`` Mollweide panel
-    (radians, longitude wrapped into (−π, π] and mirrored: l grows to the left)."""
+    """Plot coordinates of Galactic (l, b) in degrees on a sky panel (radians, longitude
+    wrapped into (−π, π] and mirrored: l grows to the left)."""
     wrapped = 180.0 - (180.0 - np.asarray(l_deg, dtype=np.float64)) % 360.0
     return -np.radians(wrapped), np.radians(np.asarray(b_deg, dtype=np.float64))
 
