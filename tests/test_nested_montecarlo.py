@@ -18,11 +18,13 @@ from calet_aniso.config.energy_selections import (
 )
 from calet_aniso.errors import ConfigError
 from calet_aniso.montecarlo.sampler import (
+    SAMPLE_BLOCK,
     IsotropicSky,
     NestedSky,
     counts_maps,
     run_nested,
     run_samples,
+    shard_range,
 )
 
 FERMI = "resources/limits/fermi_lat_7yr_dipole_ul_digitized.csv"
@@ -93,11 +95,14 @@ def nested_example(nside=8, min_relative_exposure=0.7):
 
 
 def test_nested_kernel_equals_anafast_on_each_selections_summed_map():
+    """Samples in the first, a middle and the last (partial) block the kernel draws side by
+    side, each against anafast on its own maps (drawn sample by sample)."""
     nested, selection_bins = nested_example()
     assert [b.method for b in nested.bins] == ["events", "events", "pixels"]
     assert all(0 < c.sum() < c.size for c in nested.counted)  # every selection masks some sky
-    result = run_nested(nested, seed=3, stream_index=0, first=7, count=3)
-    for row in range(3):
+    count = 2 * SAMPLE_BLOCK + 5
+    result = run_nested(nested, seed=3, stream_index=0, first=7, count=count)
+    for row in (0, SAMPLE_BLOCK + 1, count - 1):
         maps = counts_maps(nested, 3, 0, 7 + row)
         for s, members in enumerate(selection_bins):
             counts = maps[list(members)].sum(axis=0) * nested.counted[s]
@@ -106,6 +111,33 @@ def test_nested_kernel_equals_anafast_on_each_selections_summed_map():
                 expected = hp.anafast(sky_map, lmax=3, iter=0)
                 got = np.array([result[s][f"c{ell}{suffix}"][row] for ell in range(4)])
                 np.testing.assert_allclose(got, expected, rtol=1e-10, atol=0)
+
+
+def test_nested_samples_do_not_depend_on_shards_or_threads():
+    """The nested kernel draws samples in blocks: split into shards that cut blocks anywhere,
+    on one numba thread or two, every column of every selection is the same bits."""
+    import numba
+
+    nested, _ = nested_example()
+    count = 2 * SAMPLE_BLOCK + 11
+    threads = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        whole = run_nested(nested, 4, 0, 3, count)
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        two = run_nested(nested, 4, 0, 3, count)
+    finally:
+        numba.set_num_threads(threads)
+    for n_shards in (3, 7):
+        parts = [
+            run_nested(nested, 4, 0, 3 + first, size)
+            for first, size in (shard_range(count, n_shards, s) for s in range(n_shards))
+        ]
+        for s, columns in enumerate(whole):
+            for name, values in columns.items():
+                np.testing.assert_array_equal(two[s][name], values, err_msg=name)
+                joined = np.concatenate([p[s][name] for p in parts])
+                np.testing.assert_array_equal(joined, values, err_msg=f"{n_shards} {name}")
 
 
 def test_thresholds_are_nested_sample_by_sample():
