@@ -17,9 +17,13 @@ Fast method:
    so numba compiles the kernel for their number and unrolls the loop over them (14 % less
    CPU than indexing one 3-d array; ``compile_kernels`` compiles 1 to 4 components).
 4. **Projection** (numba, parallel): for each cell, the sky pixels within the response's
-   field of view (rings of the band, then a dot-product test) accumulate L · A. Cells are
-   dealt round-robin to a fixed number of chunks, each with its own accumulator, summed in
-   a fixed order: the result is bit-identical whatever the number of threads.
+   field of view (rings of the band, then a dot-product test) accumulate L · A. Each ring
+   goes in two passes: its pixels' grid coordinates in a branch-free loop that LLVM
+   vectorises (the square root and divisions of every pixel, 8 at a time), then the
+   bilinear lookups of the pixels in view. Same arithmetic as one scalar loop, so the same
+   bits; 1.4× less CPU. Cells are dealt round-robin to a fixed number of chunks, each with
+   its own accumulator, summed in a fixed order: the result is bit-identical whatever the
+   number of threads.
 
 The brute-force reference (every interval, every sky pixel, healpy bilinear lookup of the
 response) is :func:`brute_force_exposure`, used by tests and the benchmark.
@@ -96,12 +100,14 @@ def _band(theta_rings: np.ndarray, lo: float, hi: float) -> tuple[int, int]:
     return first, last
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, error_model="numpy")
 def _project(
     boresight,
     x_axis,
     live,
-    pix_vec,
+    pix_x,
+    pix_y,
+    pix_z,
     ring_start,
     ring_len,
     ring_theta,
@@ -112,46 +118,70 @@ def _project(
     offset,
 ):
     n_chunks = acc.shape[0]
-    size = components[0].shape[0]
-    step = 2.0 * half / (size - 1)
+    step = 2.0 * half / (components[0].shape[0] - 1)
     theta_max = np.arccos(cos_max)
     n_cells = boresight.shape[0]
+    longest = ring_len.max()
     for chunk in numba.prange(n_chunks):
+        fx = np.empty(longest)
+        fy = np.empty(longest)
+        seen = np.empty(longest, dtype=np.bool_)
         # cell c of this batch is cell c + offset of the cube: chunk (c + offset) mod n_chunks
         for c in range((chunk - offset) % n_chunks, n_cells, n_chunks):
-            zx, zy, zz = boresight[c, 0], boresight[c, 1], boresight[c, 2]
-            xx, xy, xz = x_axis[c, 0], x_axis[c, 1], x_axis[c, 2]
-            yx, yy, yz = zy * xz - zz * xy, zz * xx - zx * xz, zx * xy - zy * xx
-            theta_z = np.arccos(min(1.0, max(-1.0, zz)))
+            z = (boresight[c, 0], boresight[c, 1], boresight[c, 2])
+            x = (x_axis[c, 0], x_axis[c, 1], x_axis[c, 2])
+            y = (z[1] * x[2] - z[2] * x[1], z[2] * x[0] - z[0] * x[2], z[0] * x[1] - z[1] * x[0])
+            theta_z = np.arccos(min(1.0, max(-1.0, z[2])))
             first, last = _band(ring_theta, theta_z - theta_max, theta_z + theta_max)
-            weight = live[c]
             for ring in range(first, last):
-                for p in range(ring_start[ring], ring_start[ring] + ring_len[ring]):
-                    px, py, pz = pix_vec[p, 0], pix_vec[p, 1], pix_vec[p, 2]
-                    vz = px * zx + py * zy + pz * zz
-                    if vz < cos_max:
-                        continue
-                    s = np.sqrt(2.0 / (1.0 + vz))
-                    fx = ((px * xx + py * xy + pz * xz) * s + half) / step
-                    fy = ((px * yx + py * yy + pz * yz) * s + half) / step
-                    i = int(fx)
-                    j = int(fy)
-                    if i < 0 or j < 0 or i >= size - 1 or j >= size - 1:
-                        continue
-                    tx = fx - i
-                    ty = fy - j
-                    w00 = (1.0 - tx) * (1.0 - ty) * weight
-                    w10 = tx * (1.0 - ty) * weight
-                    w01 = (1.0 - tx) * ty * weight
-                    w11 = tx * ty * weight
-                    for r in range(len(components)):  # a constant: numba compiles per count
-                        grid = components[r]
-                        acc[chunk, r, p] += (
-                            w00 * grid[i, j]
-                            + w10 * grid[i + 1, j]
-                            + w01 * grid[i, j + 1]
-                            + w11 * grid[i + 1, j + 1]
-                        )
+                lo = ring_start[ring]
+                hi = lo + ring_len[ring]
+                _lambert_coordinates(
+                    pix_x[lo:hi], pix_y[lo:hi], pix_z[lo:hi], z, x, y, half, step, cos_max,
+                    fx, fy, seen,
+                )  # fmt: skip
+                _accumulate(lo, hi - lo, fx, fy, seen, live[c], components, acc[chunk])
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _lambert_coordinates(px, py, pz, z, x, y, half, step, cos_max, fx, fy, seen):
+    """Grid coordinates (fx, fy) of a ring's pixels in the detector frame (z, x, y), and
+    whether each is within the field of view: a branch-free loop, which LLVM vectorises
+    (square roots and divisions 8 at a time)."""
+    for q in range(px.shape[0]):
+        vz = px[q] * z[0] + py[q] * z[1] + pz[q] * z[2]
+        s = np.sqrt(2.0 / (1.0 + vz))
+        fx[q] = ((px[q] * x[0] + py[q] * x[1] + pz[q] * x[2]) * s + half) / step
+        fy[q] = ((px[q] * y[0] + py[q] * y[1] + pz[q] * y[2]) * s + half) / step
+        seen[q] = vz >= cos_max
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _accumulate(lo, n, fx, fy, seen, weight, components, acc):
+    """acc[r, lo + q] += weight × bilinear interpolation of component r at (fx, fy)[q], for
+    the ring's pixels within the field of view and the grid."""
+    size = components[0].shape[0]
+    for q in range(n):
+        if not seen[q]:
+            continue
+        i = int(fx[q])
+        j = int(fy[q])
+        if i < 0 or j < 0 or i >= size - 1 or j >= size - 1:
+            continue
+        tx = fx[q] - i
+        ty = fy[q] - j
+        w00 = (1.0 - tx) * (1.0 - ty) * weight
+        w10 = tx * (1.0 - ty) * weight
+        w01 = (1.0 - tx) * ty * weight
+        w11 = tx * ty * weight
+        for r in range(len(components)):  # a constant: numba compiles per count
+            grid = components[r]
+            acc[r, lo + q] += (
+                w00 * grid[i, j]
+                + w10 * grid[i + 1, j]
+                + w01 * grid[i, j + 1]
+                + w11 * grid[i + 1, j + 1]
+            )
 
 
 def ring_tables(nside: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -176,9 +206,11 @@ def exposure_from_cube(
     """
     lambert = lambert_response(response)
     components = tuple(np.ascontiguousarray(values) for values in lambert.values)
-    pix_vec = np.stack(hp.pix2vec(nside, np.arange(hp.nside2npix(nside))), axis=-1)
+    pix_x, pix_y, pix_z = (
+        np.ascontiguousarray(v) for v in hp.pix2vec(nside, np.arange(hp.nside2npix(nside)))
+    )
     start, length, theta = ring_tables(nside)
-    acc = np.zeros((N_CHUNKS, len(components), pix_vec.shape[0]))
+    acc = np.zeros((N_CHUNKS, len(components), len(pix_x)))
     boresight = np.ascontiguousarray(cube.boresight)
     x_axis = np.ascontiguousarray(cube.x_axis)
     live = np.ascontiguousarray(cube.livetime_s)
@@ -188,7 +220,9 @@ def exposure_from_cube(
             boresight[first:last],
             x_axis[first:last],
             live[first:last],
-            pix_vec,
+            pix_x,
+            pix_y,
+            pix_z,
             start,
             length,
             theta,
