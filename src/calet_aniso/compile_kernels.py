@@ -11,6 +11,9 @@ when a kernel's source changes.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
+
 import healpy as hp
 import numpy as np
 
@@ -27,14 +30,19 @@ from calet_aniso.montecarlo.sampler import (
 )
 
 
-def compile_monte_carlo() -> None:
-    """The Monte Carlo's kernels, on a tiny sky."""
+def compile_single_sky() -> None:
+    """The Monte Carlo's kernels of one sky (belts, injections, checks), both methods."""
     exposure = np.ones(hp.nside2npix(4))
     for mean_count in (10.0, 10_000.0):
         sky = IsotropicSky.from_exposure(exposure, mean_count, 0.0)
         run_samples(sky, 1, 0, 0, 1)
         counts_map(sky, 1, 0, 0)
         print(f"compiled the Monte Carlo kernels drawing {sky.method}")
+
+
+def compile_nested() -> None:
+    """The nested Monte Carlo kernel (the isotropic skies of every selection)."""
+    exposure = np.ones(hp.nside2npix(4))
     nested = NestedSky.from_exposures(
         [exposure, exposure], [exposure, exposure], [10.0, 10_000.0], [(0, 1), (1,)], 0.0
     )
@@ -47,21 +55,21 @@ def compile_monte_carlo() -> None:
 EXPOSURE_COMPONENTS = (1, 2, 3, 4)
 
 
-def compile_exposure() -> None:
+def compile_exposure(counts: tuple[int, ...] = EXPOSURE_COMPONENTS) -> None:
     """The exposure's projection, for one attitude cell and responses seeing a 60° cone with
-    1 to 4 independent energy components (the kernel is compiled per count)."""
+    ``counts`` independent energy components (the kernel is compiled per count)."""
     theta, _ = hp.pix2ang(4, np.arange(hp.nside2npix(4)))
     area = np.where(theta < np.radians(60.0), 1.0, 0.0)
     cube = LivetimeCube(
         np.array([[0.0, 0.0, 1.0]]), np.array([[1.0, 0.0, 0.0]]), np.array([1.0]), 4, 2.0
     )
-    for count in EXPOSURE_COMPONENTS:
+    for count in counts:
         maps = [area * (1.0 + np.cos(theta) ** k) for k in range(count)]
         if count == 1:
             maps.append(0.5 * area)  # two nodes (a response has at least two), one component
         response = Response(np.geomspace(10.0, 1000.0, len(maps)), np.stack(maps))
         exposure_from_cube(cube, response, 4)
-    print(f"compiled the exposure kernel for {EXPOSURE_COMPONENTS} response components")
+    print(f"compiled the exposure kernel for {counts} response components")
 
 
 def compile_disc_sums() -> None:
@@ -70,10 +78,17 @@ def compile_disc_sums() -> None:
     print("compiled the disc sums")
 
 
+#: The compilations, longest first. Different signatures of one kernel stay in one task:
+#: numba keeps them in one index file, which two processes could overwrite in turn.
+TASKS = (compile_single_sky, compile_nested, compile_exposure, compile_disc_sums)
+
+
 def main() -> None:
-    compile_monte_carlo()
-    compile_exposure()
-    compile_disc_sums()
+    """Every task in its own process, as many at once as there are CPUs (numba compiles a
+    kernel on one core): about half the set-up time on 2 cores."""
+    with ProcessPoolExecutor(max_workers=min(len(TASKS), os.cpu_count() or 1)) as pool:
+        for done in [pool.submit(task) for task in TASKS]:
+            done.result()
 
 
 if __name__ == "__main__":
