@@ -11,9 +11,11 @@ PERIOD ?= $(shell $(BIN)/python -c "from calet_aniso.config.schema import load_c
 $(BIN)/snakemake: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --no-compile -e ".[dev]"
+	# Bytecode of the environment and the package once, on every CPU (pip compiles on one),
+	# so that no job compiles it, even where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib src
 	$(BIN)/python -m calet_aniso.compile_kernels
-	$(BIN)/python -m compileall -q src  # bytecode once, even where PYTHONDONTWRITEBYTECODE is set
 	touch $@
 
 setup: $(BIN)/snakemake
