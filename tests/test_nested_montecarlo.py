@@ -128,6 +128,9 @@ def test_nested_samples_do_not_depend_on_shards_or_threads():
         two = run_nested(nested, 4, 0, 3, count)
     finally:
         numba.set_num_threads(threads)
+    for s, columns in enumerate(whole):
+        for name, values in columns.items():
+            np.testing.assert_array_equal(two[s][name], values, err_msg=name)
     for n_shards in (3, 7):
         parts = [
             run_nested(nested, 4, 0, 3 + first, size)
@@ -135,7 +138,6 @@ def test_nested_samples_do_not_depend_on_shards_or_threads():
         ]
         for s, columns in enumerate(whole):
             for name, values in columns.items():
-                np.testing.assert_array_equal(two[s][name], values, err_msg=name)
                 joined = np.concatenate([p[s][name] for p in parts])
                 np.testing.assert_array_equal(joined, values, err_msg=f"{n_shards} {name}")
 
