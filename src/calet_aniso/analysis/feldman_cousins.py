@@ -45,11 +45,11 @@ def _belt() -> tuple[np.ndarray, np.ndarray]:
     """Acceptance region [x_low(μ), x_high(μ)] for every μ of ``MU_GRID``."""
     x = X_GRID[1:]  # x = 0 has zero density
     width = X_GRID[1] - X_GRID[0]
-    best = np.max(density(x[None, :], MU_GRID[:, None]), axis=0)  # f(x; μ̂(x)) over μ ≥ 0
+    densities = density(x[None, :], MU_GRID[:, None])  # row i: f(x; μ_i)
+    best = np.max(densities, axis=0)  # f(x; μ̂(x)) over μ ≥ 0
     low = np.empty(len(MU_GRID))
     high = np.empty(len(MU_GRID))
-    for i, mu in enumerate(MU_GRID):
-        f = density(x, mu)
+    for i, f in enumerate(densities):
         ratio = f / best
         order = np.argsort(-ratio, kind="stable")
         accepted = order[: np.searchsorted(np.cumsum(f[order] * width), CONFIDENCE) + 1]

@@ -24,6 +24,7 @@ Solar modulation is not modelled: fits use E ≥ ``fit_min_energy_gev`` (default
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,6 +125,8 @@ class VelaSNR:
         )
 
 
+#: A table's columns: a DataFrame, or numpy arrays by column name (see ``fit.columns``).
+Columns = pd.DataFrame | Mapping[str, np.ndarray]
 PARAMETERS = (
     "norm",
     "index",
@@ -158,19 +161,19 @@ class FluxModel:
         ]
 
     def pulsar_densities(
-        self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame
+        self, energy_gev: np.ndarray, params: dict[str, float], table: Columns
     ) -> tuple[np.ndarray, np.ndarray]:
         """Density n (GeV⁻¹ cm⁻³) and |∇n| (GeV⁻¹ cm⁻⁴, pointing to the pulsar's side) at the
         Sun of each pulsar of ``table``, each of shape (n_pulsars, n_E)."""
+        ages, distances = np.asarray(table["age_yr"]), np.asarray(table["dist_kpc"])
         w0 = total_spin_down_energy_erg(
-            table["edot_erg_s"].to_numpy(),
-            table["age_yr"].to_numpy(),
+            np.asarray(table["edot_erg_s"]),
+            ages,
             self.settings.tau0_yr,
             self.settings.braking_index,
         )
-        shape = (len(table), len(np.atleast_1d(energy_gev)))
+        shape = (len(ages), len(np.atleast_1d(energy_gev)))
         density, gradient = np.zeros(shape), np.zeros(shape)
-        ages, distances = table["age_yr"].to_numpy(), table["dist_kpc"].to_numpy()
         for k, (age, dist, energy) in enumerate(zip(ages, distances, w0, strict=True)):
             spectrum = CutoffPowerLaw(
                 params["pulsar_index"], params["pulsar_cutoff_gev"], params["eta"] * energy, 1.0
@@ -196,13 +199,13 @@ class FluxModel:
         return self._propagation_cache[key]
 
     def pulsar_fluxes(
-        self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame
+        self, energy_gev: np.ndarray, params: dict[str, float], table: Columns
     ) -> np.ndarray:
         """Flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹) of each pulsar of ``table``, shape (n_pulsars, n_E)."""
         return flux_from_density(self.pulsar_densities(energy_gev, params, table)[0])
 
     def components(
-        self, energy_gev: np.ndarray, params: dict[str, float], table: pd.DataFrame | None = None
+        self, energy_gev: np.ndarray, params: dict[str, float], table: Columns | None = None
     ) -> dict[str, np.ndarray]:
         """Flux of each component, the total and the positron flux (m⁻² s⁻¹ sr⁻¹ GeV⁻¹)."""
         table = self.released() if table is None else table
