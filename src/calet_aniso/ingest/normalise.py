@@ -73,6 +73,10 @@ NORMALISED_EVENT_COLUMNS = [
     "b",
     "interval",
 ]
+#: Largest row group of the normalised orbit table: a monthly cube job reads only the row
+#: groups that overlap its month (a month at 30 s: 87 k rows; one group of 2²⁰ rows took
+#: 0.1 s to decode, one of 2¹⁷ 0.01 s), and a decade at 1 s keeps 2 400 groups in the footer.
+ORBIT_ROW_GROUP_ROWS = 1 << 17
 #: Why an event may be dropped, as counted in the report.
 DROP_REASONS = ("outside_gti", "outside_orbit_coverage", "zero_livetime")
 
@@ -395,7 +399,7 @@ def ingest_to_files(
     """:func:`ingest` writing the normalised orbit table (streamed), event list and report to
     ``outputs`` (orbit, events, report paths); each file appears whole or not at all."""
     orbit_path, events_path, report_path = outputs
-    with parquet_stream(orbit_path) as orbit_out:
+    with parquet_stream(orbit_path, ORBIT_ROW_GROUP_ROWS) as orbit_out:
         result = ingest(
             orbit_paths, event_paths, time_system, settings, orbit_sink=orbit_out.write, **options
         )

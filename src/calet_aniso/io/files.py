@@ -79,19 +79,20 @@ def _arrow_array(values: np.ndarray) -> pa.Array:
 class ParquetStream:
     """A Parquet file written part by part (see :func:`parquet_stream`)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, row_group_rows: int | None = None) -> None:
         self._path = path
+        self._row_group_rows = row_group_rows
         self._writer: pq.ParquetWriter | None = None
 
     def write(
         self, frame: pd.DataFrame | Mapping[str, np.ndarray], metadata: Mapping[str, object]
     ) -> None:
         """Append the frame's rows (every part: the same columns and ``metadata``); each
-        part becomes a row group."""
+        part becomes one or more row groups (of at most ``row_group_rows`` rows)."""
         table = _arrow_table(frame, metadata)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self._path, table.schema, compression="zstd")
-        self._writer.write_table(table)
+        self._writer.write_table(table, row_group_size=self._row_group_rows)
 
     def close(self) -> None:
         """Finish the file (its footer)."""
@@ -100,11 +101,12 @@ class ParquetStream:
 
 
 @contextlib.contextmanager
-def parquet_stream(path: str | Path) -> Iterator[ParquetStream]:
+def parquet_stream(path: str | Path, row_group_rows: int | None = None) -> Iterator[ParquetStream]:
     """Write a Parquet table part by part, atomically: the file appears, whole, only when the
-    block ends without an exception. The bytes depend only on the parts and their metadata."""
+    block ends without an exception. The bytes depend only on the parts, their metadata and
+    ``row_group_rows`` (the largest row group; None: pyarrow's default, 2²⁰ rows)."""
     with atomic_output(path) as tmp:
-        stream = ParquetStream(tmp)
+        stream = ParquetStream(tmp, row_group_rows)
         try:
             yield stream
         finally:
