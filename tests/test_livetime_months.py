@@ -12,6 +12,7 @@ from astropy.time import Time
 from conftest import REPO, iss_orbit, small_settings
 from workflow_runs import clean, snakemake
 
+from calet_aniso.config.schema import default_config
 from calet_aniso.exposure.livetime_cube import (
     PartialCube,
     livetime_cube,
@@ -175,7 +176,9 @@ def test_a_month_added_recomputes_only_that_month(tmp_path, response, flux, time
         report = json.loads((out / "ingest/ingest_report.json").read_text())
         assert list(report["orbit"]["months"]) == ["2016-02", "2016-03"]
         table = pd.read_parquet(out / "ingest/orbit.parquet")
-        one_shot = livetime_cube([table[["livetime", *ATTITUDE_COLUMNS]]], 64, 2.0, period)
+        cube = default_config()["exposure"]  # the period's YAML leaves the defaults
+        intervals = table[["livetime", *ATTITUDE_COLUMNS]]
+        one_shot = livetime_cube([intervals], cube["cube_nside"], cube["roll_bin_deg"], period)
         one_shot.write(tmp_path / "one_shot.parquet")
         summed = (out / "exposure/livetime_cube.parquet").read_bytes()
         assert summed == (tmp_path / "one_shot.parquet").read_bytes()
