@@ -1,6 +1,7 @@
 """The light HEALPix grid sizes against healpy's own functions, bit for bit."""
 
 import healpy as hp
+import numpy as np
 import pytest
 
 from calet_aniso.geometry import healpix_grid
@@ -25,3 +26,38 @@ def test_bad_pixel_count_is_refused_like_healpy(npix):
     if npix > 0:  # healpy takes 0 as Nside 0 (and warns on negative counts)
         with pytest.raises(ValueError, match="Wrong pixel number"):
             hp.npix2nside(npix)
+
+
+#: Whole skies up to Nside 256; beyond, a random sample of pixels (fixed seed).
+GRID_NSIDES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024, 8192]
+
+
+def _pixels(nside):
+    npix = hp.nside2npix(nside)
+    if nside <= 256:
+        return np.arange(npix)
+    sample = np.random.default_rng(nside).integers(0, npix, 200_000)
+    return np.concatenate([sample, np.arange(0, npix, npix // 997), [npix - 1]])
+
+
+@pytest.mark.parametrize("nside", GRID_NSIDES)
+def test_pixel_centres_equal_healpy_bit_for_bit(nside):
+    pixels = _pixels(nside)
+    for ours, theirs in zip(
+        healpix_grid.pix2vec(nside, pixels), hp.pix2vec(nside, pixels), strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+    for ours, theirs in zip(
+        healpix_grid.pix2ang(nside, pixels), hp.pix2ang(nside, pixels), strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("nside", GRID_NSIDES)
+def test_ring_tables_equal_healpy_bit_for_bit(nside):
+    rings = np.arange(1, 4 * nside)
+    for ours, theirs in zip(
+        healpix_grid.ringinfo(nside, rings), hp.ringinfo(nside, rings), strict=True
+    ):
+        assert ours.dtype == theirs.dtype
+        np.testing.assert_array_equal(ours, theirs)

@@ -14,13 +14,14 @@ the covariance of the isotropic Monte Carlo's d⃗ (λ_p ∝ Ā_p over the unmas
 
 from __future__ import annotations
 
-import healpy as hp
 import numpy as np
+
+from calet_aniso.geometry.healpix_grid import npix2nside, pix2vec
 
 
 def pixel_vectors(npix: int) -> np.ndarray:
     """Unit vectors (npix, 3) of the HEALPix RING pixel centres."""
-    return np.stack(hp.pix2vec(hp.npix2nside(npix), np.arange(npix)), axis=-1)
+    return np.stack(pix2vec(npix2nside(npix), np.arange(npix)), axis=-1)
 
 
 def dipole_with_covariance(

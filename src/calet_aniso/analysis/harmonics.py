@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import healpy as hp
 import numpy as np
 from scipy.special import sph_harm_y
 
 from calet_aniso.analysis.statistics import LMAX
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2npix, pix2ang
 
 
 def lm_pairs(lmax: int = LMAX) -> list[tuple[int, int]]:
@@ -35,7 +35,7 @@ def real_harmonics(nside: int, lmax: int = LMAX) -> np.ndarray:
     Y_l,m>0 = √2 (−1)^m Re Y_l^m, Y_l,m<0 = √2 (−1)^m Im Y_l^|m|, Y_l0 = Y_l^0; so that
     Y_1,1 ∝ x, Y_1,−1 ∝ y, Y_1,0 ∝ z. Built with scipy, independently of healpy's transforms.
     """
-    theta, phi = hp.pix2ang(nside, np.arange(hp.nside2npix(nside)))
+    theta, phi = pix2ang(nside, np.arange(nside2npix(nside)))
     rows = []
     for ell, m in lm_pairs(lmax):
         y = sph_harm_y(ell, abs(m), theta, phi)
@@ -54,5 +54,5 @@ def alm_real(maps: np.ndarray, lmax: int = LMAX) -> np.ndarray:
     """Real a_lm (…, n_lm) of one map (npix,) or a stack of maps (n, npix)."""
     maps = np.asarray(maps, dtype=np.float64)
     npix = maps.shape[-1]
-    basis = real_harmonics(hp.npix2nside(npix), lmax)
+    basis = real_harmonics(npix2nside(npix), lmax)
     return maps @ basis.T * (4.0 * np.pi / npix)

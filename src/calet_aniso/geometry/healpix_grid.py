@@ -1,8 +1,12 @@
-"""HEALPix grid sizes without importing healpy.
+"""The HEALPix RING grid (sizes, rings, pixel centres) without importing healpy.
 
 healpy takes most of a second to import (it loads matplotlib and astropy); jobs that only
-read, write or draw maps need no more than these, which compute exactly what healpy's
-functions of the same names compute (a test compares them bit for bit).
+read, write or draw maps, and the Monte Carlo jobs, need no more than these. They compute
+exactly what healpy's functions of the same names compute, bit for bit (tests compare them
+at every pixel): the same formulas as HEALPix C++ (``T_Healpix_Base::pix2loc``,
+``get_ring_info``) in the same order of operations, with the C library's ``acos`` and
+``atan2`` for colatitudes (numpy's vectorised ones differ from it in the last bit; its
+``sqrt``, ``cos`` and ``sin`` are the C library's). RING ordering only.
 """
 
 from __future__ import annotations
@@ -34,3 +38,85 @@ def nside2resol(nside: int, arcmin: bool = False) -> float:
     """Pixel size: the square root of its solid angle (rad, or arcmin)."""
     resol = np.sqrt(nside2pixarea(nside))
     return np.rad2deg(resol) * 60 if arcmin else resol
+
+
+def _ring_constants(nside: int) -> tuple[int, int, float, float]:
+    """N_pix, the pixels of one polar cap, and HEALPix C++'s fact1 and fact2."""
+    npix = nside2npix(nside)
+    fact2 = 4.0 / npix
+    return npix, 2 * nside * (nside - 1), (nside << 1) * fact2, fact2
+
+
+def ringinfo(
+    nside: int, ring: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """First pixel, pixel count, cos θ, sin θ and whether shifted, of rings 1 … 4 Nside − 1."""
+    ring = np.asarray(ring, dtype=np.int64)
+    npix, ncap, fact1, fact2 = _ring_constants(nside)
+    north = np.where(ring > 2 * nside, 4 * nside - ring, ring)  # ring counted from a pole
+    cap = north < nside
+    tmp = north * north * fact2
+    cos_equator = (2 * nside - north) * fact1
+    with np.errstate(invalid="ignore"):  # each branch is kept only where it applies
+        sin_cap = np.sqrt(tmp * (2 - tmp))
+        sin_equator = np.sqrt((1 + cos_equator) * (1 - cos_equator))
+    cos_theta = np.where(cap, 1 - tmp, cos_equator)
+    length = np.where(cap, 4 * north, 4 * nside)
+    start = np.where(cap, 2 * north * (north - 1), ncap + (north - nside) * 4 * nside)
+    south = north != ring
+    return (
+        np.where(south, npix - start - length, start),
+        length,
+        np.where(south, -cos_theta, cos_theta),
+        np.where(cap, sin_cap, sin_equator),
+        np.where(cap, True, ((north - nside) & 1) == 0),
+    )
+
+
+def _pixel_locations(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """z = cos θ, φ and (NaN unless |z| > 0.99 in a polar cap) sin θ of RING pixels."""
+    pix = np.asarray(pix, dtype=np.int64)
+    npix, ncap, fact1, fact2 = _ring_constants(nside)
+    z = np.empty(pix.shape)
+    phi = np.empty(pix.shape)
+    sin_theta = np.full(pix.shape, np.nan)
+    for cap, sign in ((pix < ncap, 1.0), (pix >= npix - ncap, -1.0)):
+        from_pole = pix[cap] if sign > 0 else npix - pix[cap]  # the south cap counts back
+        twice = 1 + 2 * from_pole if sign > 0 else 2 * from_pole - 1
+        ring = (1 + np.array([math.isqrt(k) for k in twice.tolist()], dtype=np.int64)) >> 1
+        offset = from_pole - 2 * ring * (ring - 1)
+        iphi = offset + 1 if sign > 0 else 4 * ring + 1 - offset
+        tmp = (ring * ring) * fact2
+        z[cap] = 1.0 - tmp if sign > 0 else tmp - 1.0
+        near_pole = sign * z[cap] > 0.99
+        with np.errstate(invalid="ignore"):
+            sin_theta[cap] = np.where(near_pole, np.sqrt(tmp * (2.0 - tmp)), np.nan)
+        phi[cap] = (iphi - 0.5) * (np.pi / 2) / ring
+    equator = (pix >= ncap) & (pix < npix - ncap)
+    offset = pix[equator] - ncap
+    ring = offset // (4 * nside) + nside
+    iphi = offset - 4 * nside * (ring - nside) + 1
+    shift = np.where(((ring + nside) & 1) == 1, 1.0, 0.5)
+    z[equator] = (2 * nside - ring) * fact1
+    phi[equator] = (iphi - shift) * np.pi * 0.75 * fact1
+    return z, phi, sin_theta
+
+
+_ACOS = np.frompyfunc(math.acos, 1, 1)
+_ATAN2 = np.frompyfunc(math.atan2, 2, 1)
+
+
+def pix2ang(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Colatitude θ and longitude φ (rad) of RING pixel centres."""
+    z, phi, sin_theta = _pixel_locations(nside, pix)
+    polar = ~np.isnan(sin_theta)
+    theta = _ACOS(z).astype(np.float64)
+    theta[polar] = _ATAN2(sin_theta[polar], z[polar]).astype(np.float64)
+    return theta, phi
+
+
+def pix2vec(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors (x, y, z) of RING pixel centres."""
+    z, phi, sin_theta = _pixel_locations(nside, pix)
+    sin_theta = np.where(np.isnan(sin_theta), np.sqrt((1.0 - z) * (1.0 + z)), sin_theta)
+    return sin_theta * np.cos(phi), sin_theta * np.sin(phi), z

@@ -34,7 +34,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import healpy as hp
 import numba
 import numpy as np
 from scipy.special import sph_harm_y
@@ -48,6 +47,7 @@ from calet_aniso.analysis.statistics import (
     pixel_weights,
     sky_statistics,
 )
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2npix, pix2ang, pix2vec, ringinfo
 from calet_aniso.io.progress import Progress
 from calet_aniso.montecarlo.alias import draw_in_ring, packed_ring_tables
 from calet_aniso.montecarlo.random_streams import new_stream, poisson, sample_key
@@ -128,7 +128,7 @@ class SkyBase:
                 "average exposure)"
             )
         kept = exposure_mask(full, min_relative_exposure)
-        geometry = _geometry(hp.npix2nside(len(full)))
+        geometry = _geometry(npix2nside(len(full)))
         weight = pixel_weights(full, kept)
         table = np.stack([geometry.cos_phi, geometry.sin_phi, weight], axis=1)
         return cls(float(full.sum()), np.where(kept, full, 0.0), table)
@@ -141,7 +141,7 @@ class SkyBase:
                 f"isotropic sky needs a finite, non-negative mean count (mean count {mean_count})"
             )
         npix = len(self.exposure)
-        geometry = _geometry(hp.npix2nside(npix))
+        geometry = _geometry(npix2nside(npix))
         rate = self.exposure
         if dipole is not None:
             if np.linalg.norm(dipole) > 1:
@@ -187,15 +187,15 @@ class _Geometry:
 
 @functools.cache
 def _geometry(nside: int) -> _Geometry:
-    npix = hp.nside2npix(nside)
-    start, _, _, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
-    _, phi = hp.pix2ang(nside, np.arange(npix))
+    npix = nside2npix(nside)
+    start, _, _, _, _ = ringinfo(nside, np.arange(1, 4 * nside))
+    _, phi = pix2ang(nside, np.arange(npix))
     c1, s1 = np.cos(phi), np.sin(phi)
     return _Geometry(
         np.append(start, npix).astype(np.int64),
         c1,
         s1,
-        np.stack(hp.pix2vec(nside, np.arange(npix)), axis=-1),
+        np.stack(pix2vec(nside, np.arange(npix)), axis=-1),
         ring_factors(nside),
         np.stack([c1, s1], axis=1),
     )
@@ -207,7 +207,7 @@ def ring_factors(nside: int) -> np.ndarray:
     For the real harmonics of ``analysis.harmonics.real_harmonics``: R_l0 = Y_l^0(θ, 0) and
     R_l,±m = √2 (−1)^m Y_l^m(θ, 0) for m > 0 (Y_l^m(θ, 0) is real).
     """
-    _, _, cos_theta, _, _ = hp.ringinfo(nside, np.arange(1, 4 * nside))
+    _, _, cos_theta, _, _ = ringinfo(nside, np.arange(1, 4 * nside))
     theta = np.arccos(cos_theta)
     factors = np.empty((len(theta), len(lm_pairs())))
     for index, (ell, m) in enumerate(lm_pairs()):
@@ -668,7 +668,7 @@ class NestedSky:
 
     def kernel_arguments(self) -> tuple:
         """The arrays :func:`_run_nested` and :func:`_counts_maps` take, in order."""
-        geometry = _geometry(hp.npix2nside(self.weights.shape[1]))
+        geometry = _geometry(npix2nside(self.weights.shape[1]))
         method = np.array([0 if b.method == "events" else 1 for b in self.bins], dtype=np.int64)
         ring_mean = np.stack([b.ring_mean for b in self.bins])
         ring_alias = np.stack([b.ring_alias for b in self.bins])
@@ -725,7 +725,7 @@ def run_nested(
     component toward each named direction (unit vectors, ``statistics.dipole_toward``).
     """
     key = (np.uint64(seed), np.uint64(stream_index), np.uint64(first), count)
-    geometry = _geometry(hp.npix2nside(nested.weights.shape[1]))
+    geometry = _geometry(npix2nside(nested.weights.shape[1]))
     common = (geometry.ring_factors, SLOT, 4.0 * np.pi / nested.weights.shape[1])
     threads = numba.get_num_threads()
     if _single(nested):
