@@ -11,6 +11,7 @@ from conftest import INGEST_30, iss_orbit, small_settings
 from fermi_files import write_fermi_period
 
 from calet_aniso.errors import InputError
+from calet_aniso.ingest import normalise
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.normalise import ingest, ingest_to_files
 from calet_aniso.io.contract_tables import open_raw_table, write_contract_table
@@ -152,6 +153,24 @@ def test_streamed_file_row_groups_and_nothing_left_on_failure(
         ingest_to_files(orbit, [str(tmp_path / "bad.parquet")], time_system, DROP, fresh,
                         attitude_at="start", chunk_rows=400)  # fmt: skip
     assert not (tmp_path / "again").exists() or not any((tmp_path / "again").iterdir())
+
+
+def test_orbit_table_row_groups_are_capped_and_plain_encoded(
+    tmp_path, split_with_gaps, time_system, monkeypatch
+):
+    """Row groups of at most ORBIT_ROW_GROUP_ROWS (a monthly cube job decodes about its month
+    only) and no dictionary pages (the values hardly repeat): the same table."""
+    monkeypatch.setattr(normalise, "ORBIT_ROW_GROUP_ROWS", 150)
+    orbit, events = split_with_gaps
+    out = tuple(tmp_path / name for name in ("orbit.parquet", "events.parquet", "report.json"))
+    ingest_to_files(orbit, events, time_system, DROP, out, attitude_at="start", chunk_rows=400)
+    written = pq.ParquetFile(out[0])
+    groups = [written.metadata.row_group(i) for i in range(written.num_row_groups)]
+    assert max(group.num_rows for group in groups) == 150
+    encodings = {e for g in groups for c in range(g.num_columns) for e in g.column(c).encodings}
+    assert encodings and not any("DICTIONARY" in e for e in encodings)
+    whole = ingest(orbit, events, time_system, DROP, attitude_at="start")
+    pd.testing.assert_frame_equal(written.read().to_pandas(), whole.orbit, check_exact=True)
 
 
 def test_reading_in_chunks_holds_one_chunk_not_the_file(tmp_path, small_observation):

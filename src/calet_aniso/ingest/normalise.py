@@ -399,7 +399,7 @@ def ingest_to_files(
     """:func:`ingest` writing the normalised orbit table (streamed), event list and report to
     ``outputs`` (orbit, events, report paths); each file appears whole or not at all."""
     orbit_path, events_path, report_path = outputs
-    with parquet_stream(orbit_path, ORBIT_ROW_GROUP_ROWS) as orbit_out:
+    with parquet_stream(orbit_path, ORBIT_ROW_GROUP_ROWS, dictionary=False) as orbit_out:
         result = ingest(
             orbit_paths, event_paths, time_system, settings, orbit_sink=orbit_out.write, **options
         )

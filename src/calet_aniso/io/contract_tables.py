@@ -372,10 +372,11 @@ def read_contract_table(path: str | Path, contract: tuple[Column, ...]) -> pd.Da
 
 
 class _ParquetTable:
-    """Parquet: each part a row group; what the table states is key-value metadata."""
+    """Parquet: each part a row group; what the table states is key-value metadata. Plain
+    encoding (no dictionary: measured values hardly repeat; see ``io.files.parquet_stream``)."""
 
     def __init__(self, out, gzipped, kind, units, system, attitude_at, n_rows) -> None:
-        self._stream = ParquetStream(out)
+        self._stream = ParquetStream(out, dictionary=False)
         self._meta: dict[str, object] = {"contract": kind, "units": units}
         if system is not None:
             self._meta["time_system"] = {"epoch": system.epoch, "scale": system.scale}

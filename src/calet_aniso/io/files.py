@@ -79,9 +79,12 @@ def _arrow_array(values: np.ndarray) -> pa.Array:
 class ParquetStream:
     """A Parquet file written part by part (see :func:`parquet_stream`)."""
 
-    def __init__(self, path: Path, row_group_rows: int | None = None) -> None:
+    def __init__(
+        self, path: Path, row_group_rows: int | None = None, dictionary: bool = True
+    ) -> None:
         self._path = path
         self._row_group_rows = row_group_rows
+        self._dictionary = dictionary
         self._writer: pq.ParquetWriter | None = None
 
     def write(
@@ -91,7 +94,9 @@ class ParquetStream:
         part becomes one or more row groups (of at most ``row_group_rows`` rows)."""
         table = _arrow_table(frame, metadata)
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self._path, table.schema, compression="zstd")
+            self._writer = pq.ParquetWriter(
+                self._path, table.schema, compression="zstd", use_dictionary=self._dictionary
+            )
         self._writer.write_table(table, row_group_size=self._row_group_rows)
 
     def close(self) -> None:
@@ -101,12 +106,17 @@ class ParquetStream:
 
 
 @contextlib.contextmanager
-def parquet_stream(path: str | Path, row_group_rows: int | None = None) -> Iterator[ParquetStream]:
+def parquet_stream(
+    path: str | Path, row_group_rows: int | None = None, dictionary: bool = True
+) -> Iterator[ParquetStream]:
     """Write a Parquet table part by part, atomically: the file appears, whole, only when the
-    block ends without an exception. The bytes depend only on the parts, their metadata and
-    ``row_group_rows`` (the largest row group; None: pyarrow's default, 2²⁰ rows)."""
+    block ends without an exception. The bytes depend only on the parts, their metadata,
+    ``row_group_rows`` (the largest row group; None: pyarrow's default, 2²⁰ rows) and
+    ``dictionary`` (dictionary encoding, which pays only for repeated values: on an orbit
+    table, whose values hardly repeat, writing took 7 times the CPU and the file was 30 %
+    larger)."""
     with atomic_output(path) as tmp:
-        stream = ParquetStream(tmp, row_group_rows)
+        stream = ParquetStream(tmp, row_group_rows, dictionary)
         try:
             yield stream
         finally:
