@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from calet_aniso.comparison_model.fit_products import read_fit_summary
+from calet_aniso.comparison_model.fitted_products import read_fit_summary
 from calet_aniso.figures.fig2_flux_model import flux_model_figure
 from calet_aniso.io.rule_log import rule_log
 

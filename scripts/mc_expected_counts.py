@@ -6,7 +6,7 @@ import functools
 import numpy as np
 import pandas as pd
 
-from calet_aniso.comparison_model.fit_products import read_fitted_total_flux
+from calet_aniso.comparison_model.fitted_products import read_fitted_total_flux
 from calet_aniso.config.energy_selections import elementary_bins
 from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.flux_tables import InterpolatedFlux, read_flux_table, systematic_fraction_above

@@ -3,7 +3,7 @@ and in the Fermi-LAT bins (proceedings Figure 4)."""
 
 import pandas as pd
 
-from calet_aniso.comparison_model.fit_products import read_fit_summary, read_fitted_total_flux
+from calet_aniso.comparison_model.fitted_products import read_fit_summary, read_fitted_total_flux
 from calet_aniso.comparison_model.vela_prediction import predict_vela_anisotropy
 from calet_aniso.flux_tables import measured_top_gev
 from calet_aniso.io.rule_log import rule_log

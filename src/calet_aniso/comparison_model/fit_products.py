@@ -1,4 +1,5 @@
-"""The fitted comparison model as files: fit one variant, write its products, read them back.
+"""The fitted comparison model as files: fit one variant and write its products (read back by
+``fitted_products``, which jobs that only read them import without the fitting machinery).
 
 Per variant (``configuration.VARIANTS``), under ``results/comparison_model/{model}/``:
 
@@ -23,8 +24,7 @@ import pandas as pd
 
 from calet_aniso.comparison_model.configuration import fit_data, flux_model
 from calet_aniso.comparison_model.fit import FitResult, fit_flux_model, residuals
-from calet_aniso.flux_tables import InterpolatedFlux
-from calet_aniso.io.files import read_json, write_json, write_parquet
+from calet_aniso.io.files import write_json, write_parquet
 
 CURVE_MIN_ENERGY_GEV = 10.0
 CURVE_POINTS = 300
@@ -84,17 +84,3 @@ def fit_variant(
         model.curves(energy, result.values, pulsars),
     )
     return fitted, result
-
-
-def read_fit_summary(path: str | Path) -> dict:
-    """A fit summary (JSON); ValueError naming the file if it is not one."""
-    summary = read_json(path)
-    if not {"variant", "values", "pulsars", "chi2"} <= set(summary):
-        raise ValueError(f"{path}: not a flux-fit summary")
-    return summary
-
-
-def read_fitted_total_flux(curves: str | Path) -> InterpolatedFlux:
-    """Total flux of a fitted variant (its curves file), interpolated log-log."""
-    table = pd.read_parquet(curves, columns=["energy_gev", "total"])
-    return InterpolatedFlux(table["energy_gev"].to_numpy(), table["total"].to_numpy())
