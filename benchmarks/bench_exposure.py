@@ -1,5 +1,6 @@
 #!/usr/bin/env python
-"""Benchmark: exposure maps for 1115 days at 10 s cadence (9.6 M intervals), Nside 64.
+"""Benchmark: exposure maps for 1115 days at 10 s cadence (9.6 M intervals), Nside 64, with the
+live-time cube of the configuration's defaults (``exposure.cube_nside``, ``roll_bin_deg``).
 
 Target (issue: analysis core): all energy nodes in ≤ 60 s wall and ≤ 4 GB peak memory on
 a 2-core machine, and ≥ 20× faster than the brute-force reference (every interval, every
@@ -10,6 +11,7 @@ exposure is then computed in a fresh process that reads it, as the pipeline's ru
 (live-time cube + projection), and its wall time and peak RSS are reported.
 
     python benchmarks/bench_exposure.py [--days 1115] [--cadence 10] [--subset-hours 6]
+        [--nside 64] [--cube-nside N]
 """
 
 from __future__ import annotations
@@ -48,12 +50,12 @@ from calet_aniso.exposure.projection import exposure_from_cube
 from calet_aniso.instrument.response import read_response
 import numpy as np
 response = read_response({response!r})
-exposure_from_cube(livetime_cube([pq.read_table({orbit!r}).slice(0, 10).to_pandas()], 64, 2.0), response, {nside})  # JIT warm-up
+exposure_from_cube(livetime_cube([pq.read_table({orbit!r}).slice(0, 10).to_pandas()], {cube_nside}, {roll}), response, {nside})  # JIT warm-up
 t0 = time.perf_counter()
 pf = pq.ParquetFile({orbit!r})
 batches = (b.to_pandas() for b in pf.iter_batches(batch_size=1_000_000, columns=
            ["livetime", "ra_scz", "dec_scz", "ra_scx", "dec_scx"]))
-cube = livetime_cube(batches, 64, 2.0)
+cube = livetime_cube(batches, {cube_nside}, {roll})
 t1 = time.perf_counter()
 maps = exposure_from_cube(cube, response, {nside})
 t2 = time.perf_counter()
@@ -90,7 +92,10 @@ def main() -> None:
     parser.add_argument("--cadence", type=float, default=10.0)
     parser.add_argument("--subset-hours", type=float, default=6.0)
     parser.add_argument("--nside", type=int, default=NSIDE, help="sky map Nside (64, 128, 256)")
+    cube_defaults = default_config()["exposure"]
+    parser.add_argument("--cube-nside", type=int, default=cube_defaults["cube_nside"])
     args = parser.parse_args()
+    cube_nside, roll = args.cube_nside, float(cube_defaults["roll_bin_deg"])
     os.chdir(REPO)  # config paths are relative to the repository
     response = read_response(RESPONSE)
     n_nodes = len(response.energies_gev)
@@ -107,6 +112,8 @@ def main() -> None:
             response=str(RESPONSE),
             orbit=str(orbit_path),
             nside=args.nside,
+            cube_nside=cube_nside,
+            roll=roll,
             out=str(out),
         )
         t0 = time.perf_counter()
@@ -122,7 +129,10 @@ def main() -> None:
         f"full period: {n_total:,} intervals ({args.days:g} d at {args.cadence:g} s), Nside {args.nside}, "
         f"{n_nodes} energy nodes"
     )
-    print(f"  live-time cube: {int(n_cells):,} cells in {float(t_cube):.1f} s (incl. Parquet read)")
+    print(
+        f"  live-time cube: Nside {cube_nside}, {roll:g}° roll bins, {int(n_cells):,} cells in "
+        f"{float(t_cube):.1f} s (incl. Parquet read)"
+    )
     print(f"  projection:     {float(t_project):.1f} s")
     print(
         f"  fast total:     {fast_total:.1f} s wall  (target <= 60 s)   "
@@ -135,9 +145,10 @@ def main() -> None:
 
     # Side by side on the same subset: fast (cube + projection) vs brute force, all nodes.
     nside = args.nside
-    exposure_from_cube(livetime_cube([subset.iloc[:10]], 64, 2.0), response, nside)  # warm-up
+    exposure_from_cube(livetime_cube([subset.iloc[:10]], cube_nside, roll), response, nside)
     t0 = time.perf_counter()
-    fast = exposure_from_cube(livetime_cube(orbit_batches(subset), 64, 2.0), response, nside)
+    cube = livetime_cube(orbit_batches(subset), cube_nside, roll)
+    fast = exposure_from_cube(cube, response, nside)
     t_fast = time.perf_counter() - t0
     t0 = time.perf_counter()
     brute = brute_force_exposure(subset, response, nside)
