@@ -156,7 +156,8 @@ def simulate_orbit_chunks(
                 "lat_geo": lat,
                 "lon_geo": lon,
                 "alt_km": np.full(len(start), orbit.altitude_km),
-            }
+            },
+            copy=False,  # columns kept as they are: stacking them took 0.1 s per 2²⁰ rows
         )
         table.attrs = {"time_system": time_system, "attitude_at": settings.attitude_at}
         yield table
