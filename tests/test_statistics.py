@@ -99,3 +99,15 @@ def test_toward_summary_against_a_gaussian(rng):
     assert summary["ul95"] == pytest.approx(0.01 + 1.645 * 0.02, abs=0.002)
     assert summary["pvalue"] == pytest.approx(0.3085, abs=0.003)  # P(Z ≥ 0.5)
     assert toward_summary(5.0, np.array([0.0, 1.0, 2.0]))["pvalue"] == 0.25  # (0 + 1)/(3 + 1)
+
+
+def test_significance_is_scipy_norm_isf_bit_for_bit():
+    from scipy.stats import norm
+
+    from calet_aniso.analysis.statistics import significance_sigma
+
+    edges = [0.0, 1.0, 0.5, 1 / 20_001, 20_000 / 20_001, 1e-300, 5e-324, 1 - 1e-16, 2.0, -1.0]
+    pvalues = np.concatenate([edges, np.random.default_rng(3).uniform(0, 1, 100_000)])
+    ours, theirs = significance_sigma(pvalues), norm.isf(pvalues)
+    np.testing.assert_array_equal(ours, theirs)  # NaN where theirs is NaN
+    assert np.array_equal(np.signbit(ours), np.signbit(theirs))  # +0 at p = 1/2, as scipy

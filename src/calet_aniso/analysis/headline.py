@@ -24,6 +24,7 @@ from calet_aniso.analysis.statistics import (
     UNCORRECTED,
     dipole_toward,
     isotropic_pvalue,
+    significance_sigma,
     sky_statistics,
     toward_summary,
 )
@@ -119,8 +120,6 @@ def headline_table(
     ``delta_significance_sigma`` (one-sided; a lower bound when no isotropic sky reached δ̂)
     and ``delta_detected_3sigma``.
     """
-    from scipy.stats import norm
-
     from calet_aniso.analysis.feldman_cousins import amplitude_interval
     from calet_aniso.montecarlo.bands import PERCENTILES, quantile_band
     from calet_aniso.montecarlo.neyman_belt import gaussian_amplitude_quantiles
@@ -151,7 +150,7 @@ def headline_table(
         table["delta_fc95_low"] = [low for low, _ in intervals]
         table["delta_fc95_high"] = [high for _, high in intervals]
         if "delta_pvalue" in table:
-            table["delta_significance_sigma"] = norm.isf(table["delta_pvalue"].to_numpy())
+            table["delta_significance_sigma"] = significance_sigma(table["delta_pvalue"])
             table["delta_detected_3sigma"] = table["delta_significance_sigma"] >= 3.0
         labels = ("m2s", "med", "p2s")
         analytic = [
