@@ -190,3 +190,35 @@ def test_projection_is_the_bilinear_formula_bit_for_bit(few_orbits, response):
         components += acc[chunk]
     expected = np.clip(lambert.node_coeffs @ components, 0.0, None)
     np.testing.assert_array_equal(exposure_from_cube(cube, response, nside), expected)
+
+
+@pytest.mark.parametrize("nside", [4, 16, 64])
+def test_ring_runs_hold_every_pixel_in_view(nside):
+    """Each ring's run of pixels (``ring_span``) holds every pixel of the field of view, for
+    boresights anywhere (poles, equator, random), caps from 5° to 120°: the projection only
+    skips pixels the dot-product test would refuse. Near the equator the runs hold fewer
+    than half of the band's pixels."""
+    from calet_aniso.exposure.projection import RingTables, ring_span
+
+    rings = RingTables.of(nside)
+    vectors = np.array(hp.pix2vec(nside, np.arange(hp.nside2npix(nside)))).T
+    rng = np.random.default_rng(nside)
+    boresights = [[0.0, 0.0, 1.0], [0.0, 0.0, -1.0], [1.0, 0.0, 0.0], [0.6, -0.8, 0.0]]
+    boresights = np.vstack([boresights, unit_vector(*rng.uniform([0, -90], [360, 90], (40, 2)).T)])
+    for cos_max in (np.cos(np.radians(5.0)), 0.45, 0.0, -0.5):
+        for z in boresights:
+            sin_z = float(np.hypot(z[0], z[1]))
+            phi_z = float(np.arctan2(z[1], z[0]))
+            in_view = vectors @ z >= cos_max
+            run = np.zeros(len(vectors), dtype=bool)
+            for ring, (start, n) in enumerate(zip(rings.start, rings.length, strict=True)):
+                a, b = ring_span(
+                    rings.cos_theta[ring], rings.sin_theta[ring], rings.phi0[ring], n, z[2],
+                    sin_z, phi_z, cos_max,
+                )  # fmt: skip
+                assert 0 <= a < n and a < b <= a + n
+                run[start + np.arange(a, b) % n] = True
+            assert not np.any(in_view & ~run), (cos_max, z)
+            if cos_max == 0.45 and z[2] == 0.0 and nside >= 16:
+                band = np.abs(vectors[:, 2]) <= np.sin(np.arccos(cos_max)) + 0.05
+                assert run.sum() < 0.5 * band.sum()

@@ -6,6 +6,7 @@ from astropy.coordinates import SkyCoord
 
 from calet_aniso.geometry.frames import (
     attitude_matrices,
+    axes_dot,
     detector_angles,
     detector_to_icrs,
     detector_vector,
@@ -102,3 +103,19 @@ def test_galactic_matrix_is_astropys_transformation_of_the_icrs_basis():
     cols = np.stack([basis.cartesian.x.value, basis.cartesian.y.value, basis.cartesian.z.value])
     derived = cols / np.linalg.norm(cols, axis=0, keepdims=True)
     assert np.array_equal(icrs_to_galactic_matrix(), derived)
+
+
+def test_axes_dot_is_the_dot_product_of_the_unit_vectors():
+    rng = np.random.default_rng(11)
+    ra_z, ra_x = rng.uniform(0, 360, (2, 10_000))
+    dec_z, dec_x = rng.uniform(-90, 90, (2, 10_000))
+    expected = np.sum(unit_vector(ra_z, dec_z) * unit_vector(ra_x, dec_x), axis=-1)
+    np.testing.assert_allclose(axes_dot(ra_z, dec_z, ra_x, dec_x), expected, rtol=0, atol=4e-15)
+    # perpendicular axes: a pole and any equatorial direction; two equatorial ones 90° apart
+    assert (
+        abs(axes_dot(np.array([12.0]), np.array([90.0]), np.array([200.0]), np.array([0.0])))
+        < 1e-15
+    )
+    assert (
+        abs(axes_dot(np.array([30.0]), np.array([0.0]), np.array([120.0]), np.array([0.0]))) < 1e-15
+    )

@@ -61,3 +61,23 @@ def test_ring_tables_equal_healpy_bit_for_bit(nside):
     ):
         assert ours.dtype == theirs.dtype
         np.testing.assert_array_equal(ours, theirs)
+
+
+#: NESTED needs a power of 2; the simulation draws sub-pixels at Nside 64 · 2⁵ = 2048.
+NEST_NSIDES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 2048, 8192, 2**20]
+
+
+@pytest.mark.parametrize("nside", NEST_NSIDES)
+def test_nested_pixel_centres_equal_healpy_bit_for_bit(nside):
+    pixels = _pixels(nside)
+    for ours, theirs in zip(
+        healpix_grid.pix2vec(nside, pixels, nest=True),
+        hp.pix2vec(nside, pixels, nest=True),
+        strict=True,
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_nested_ordering_needs_a_power_of_two():
+    with pytest.raises(ValueError, match="power of 2"):
+        healpix_grid.pix2vec(3, np.arange(12), nest=True)

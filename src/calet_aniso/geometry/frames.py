@@ -87,8 +87,13 @@ def attitude_matrices(
 def axes_dot(
     ra_z: np.ndarray, dec_z: np.ndarray, ra_x: np.ndarray, dec_x: np.ndarray
 ) -> np.ndarray:
-    """z · x of the tabulated attitude axes (0 for orthogonal axes)."""
-    return np.sum(unit_vector(ra_z, dec_z) * unit_vector(ra_x, dec_x), axis=-1)
+    """z · x of the tabulated attitude axes (0 for orthogonal axes): cos δz cos δx
+    cos(αz − αx) + sin δz sin δx, five trigonometric functions per row instead of the
+    unit vectors' eight (equal to their dot product to ~1e-15)."""
+    dec_z = np.radians(dec_z)
+    dec_x = np.radians(dec_x)
+    cos_ra = np.cos(np.radians(ra_z) - np.radians(ra_x))
+    return np.cos(dec_z) * np.cos(dec_x) * cos_ra + np.sin(dec_z) * np.sin(dec_x)
 
 
 def is_orthogonal(dot: np.ndarray) -> np.ndarray:

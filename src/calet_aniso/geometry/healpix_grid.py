@@ -6,7 +6,9 @@ exactly what healpy's functions of the same names compute, bit for bit (tests co
 at every pixel): the same formulas as HEALPix C++ (``T_Healpix_Base::pix2loc``,
 ``get_ring_info``) in the same order of operations, with the C library's ``acos`` and
 ``atan2`` for colatitudes (numpy's vectorised ones differ from it in the last bit; its
-``sqrt``, ``cos`` and ``sin`` are the C library's). RING ordering only.
+``sqrt``, ``cos`` and ``sin`` are the C library's). Pixel centres in RING ordering, and
+unit vectors in NESTED ordering too (C++ computes those from the face coordinates, which
+is not the same bits as converting to RING first).
 """
 
 from __future__ import annotations
@@ -102,6 +104,43 @@ def _pixel_locations(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return z, phi, sin_theta
 
 
+#: Ring (in units of Nside) and longitude index of the corner of each base face (HEALPix C++).
+_FACE_RING = np.array([2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4], dtype=np.int64)
+_FACE_PHI = np.array([1, 3, 5, 7, 0, 2, 4, 6, 1, 3, 5, 7], dtype=np.int64)
+
+
+def _nest_locations(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_pixel_locations` of NESTED pixels (HEALPix C++'s ``nest2xyf`` branch)."""
+    pix = np.asarray(pix, dtype=np.int64)
+    order = nside.bit_length() - 1
+    if nside != 1 << order:
+        raise ValueError(f"NESTED ordering needs a power of 2 for Nside, not {nside}")
+    _, _, fact1, fact2 = _ring_constants(nside)
+    face = pix >> (2 * order)
+    in_face = pix & (nside * nside - 1)
+    ix = np.zeros(pix.shape, dtype=np.int64)
+    iy = np.zeros(pix.shape, dtype=np.int64)
+    for bit in range(order):  # de-interleave: x in the even bits, y in the odd ones
+        ix |= ((in_face >> (2 * bit)) & 1) << bit
+        iy |= ((in_face >> (2 * bit + 1)) & 1) << bit
+    ring = (_FACE_RING[face] << order) - ix - iy - 1
+    north = ring < nside
+    south = ring > 3 * nside
+    nr = np.where(north, ring, np.where(south, 4 * nside - ring, nside))
+    tmp = (nr * nr) * fact2
+    z = np.where(north, 1 - tmp, np.where(south, tmp - 1, (2 * nside - ring) * fact1))
+    with np.errstate(invalid="ignore"):
+        sin_theta = np.where(
+            (north & (z > 0.99)) | (south & (z < -0.99)), np.sqrt(tmp * (2.0 - tmp)), np.nan
+        )
+    iphi = _FACE_PHI[face] * nr + ix - iy
+    iphi = np.where(iphi < 0, iphi + 8 * nr, iphi)
+    half_pi = np.pi / 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = np.where(nr == nside, 0.75 * half_pi * iphi * fact1, (0.5 * half_pi * iphi) / nr)
+    return z, phi, sin_theta
+
+
 _ACOS = np.frompyfunc(math.acos, 1, 1)
 _ATAN2 = np.frompyfunc(math.atan2, 2, 1)
 
@@ -115,8 +154,10 @@ def pix2ang(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return theta, phi
 
 
-def pix2vec(nside: int, pix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unit vectors (x, y, z) of RING pixel centres."""
-    z, phi, sin_theta = _pixel_locations(nside, pix)
+def pix2vec(
+    nside: int, pix: np.ndarray, nest: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unit vectors (x, y, z) of pixel centres, RING (or NESTED) ordering."""
+    z, phi, sin_theta = (_nest_locations if nest else _pixel_locations)(nside, pix)
     sin_theta = np.where(np.isnan(sin_theta), np.sqrt((1.0 - z) * (1.0 + z)), sin_theta)
     return sin_theta * np.cos(phi), sin_theta * np.sin(phi), z

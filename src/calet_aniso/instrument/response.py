@@ -17,7 +17,7 @@ import numpy as np
 from astropy.io import fits
 
 from calet_aniso.errors import InputError
-from calet_aniso.geometry.healpix_grid import npix2nside, nside2pixarea, nside2resol
+from calet_aniso.geometry.healpix_grid import npix2nside, nside2pixarea, nside2resol, pix2ang
 from calet_aniso.io.files import atomic_output
 from calet_aniso.io.healpix_maps import set_healpix_keywords
 
@@ -46,9 +46,7 @@ class Response:
         """Largest θ (deg from the boresight) at which the detector sees anything: the
         farthest pixel with a positive effective area at any energy, plus one pixel size."""
         seen = np.flatnonzero((self.aeff_m2 > 0).any(axis=0))
-        import healpy as hp  # most of a second to import: only where it is needed
-
-        theta, _ = hp.pix2ang(self.nside, seen)
+        theta, _ = pix2ang(self.nside, seen)
         return float(np.degrees(theta.max()) + nside2resol(self.nside, arcmin=True) / 60.0)
 
     def acceptance_m2sr(self) -> np.ndarray:

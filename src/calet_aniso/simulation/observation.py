@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import healpy as hp
+import healpix
 import numpy as np
 import pandas as pd
 from astropy.time import Time
@@ -38,6 +38,7 @@ from calet_aniso.geometry.frames import (
     lonlat,
     unit_vector,
 )
+from calet_aniso.geometry.healpix_grid import pix2vec
 from calet_aniso.ingest.contract import EVENT_COLUMNS, ORBIT_COLUMNS
 from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import Response
@@ -256,10 +257,10 @@ def sample_detector_directions(
         cdf = np.cumsum(response.aeff_m2[k])
         pixels[chosen] = np.searchsorted(cdf, uniforms[chosen] * cdf[-1], side="right")
     nside = response.nside
-    nest = hp.ring2nest(nside, pixels)
+    nest = healpix.ring2nest(nside, pixels)
     factor = 4**SUBPIXEL_LEVELS
     children = nest * factor + rng.integers(0, factor, size=len(nest))
-    return np.stack(hp.pix2vec(nside * 2**SUBPIXEL_LEVELS, children, nest=True), axis=-1)
+    return np.stack(pix2vec(nside * 2**SUBPIXEL_LEVELS, children, nest=True), axis=-1)
 
 
 def simulate_events(
