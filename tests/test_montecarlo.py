@@ -191,6 +191,23 @@ def test_blocks_give_the_same_samples_and_report_progress():
         np.testing.assert_array_equal(blocks[name], values, err_msg=name)
 
 
+def test_compiled_sum_is_numpys_sum_bit_for_bit(rng):
+    """``numpy_sum`` against ``ndarray.sum`` for every length to 600 and longer ones (the
+    pairwise blocks and halves), mixed magnitudes and signs, zeros, −0.0 and the empty sum."""
+    from calet_aniso.montecarlo.alias import numpy_sum
+
+    lengths = [*range(600), 1000, 1023, 1024, 2047, 4096, 12_345, 49_152]
+    for n in lengths:
+        values = rng.standard_normal(n + 5) * 10.0 ** rng.integers(-3, 9, n + 5)
+        values[rng.uniform(size=n + 5) < 0.2] = 0.0
+        for lo, part in ((0, values[:n]), (5, values[5:]), (3, np.abs(values[3 : 3 + n]))):
+            array = values if lo != 3 else np.concatenate([values[:3], part, values[3 + n :]])
+            got = numpy_sum(array, lo, n)
+            expected = array[lo : lo + n].sum()
+            assert got == expected and np.signbit(got) == np.signbit(expected), (n, lo)
+    assert np.signbit(numpy_sum(np.full(9, -0.0), 0, 9)) == np.signbit(np.full(9, -0.0).sum())
+
+
 def test_ring_tables_in_one_pass_equal_ring_by_ring_tables(rng):
     """The tables of every ring built in one compiled pass are bit for bit those built ring by
     ring (so skies are as before), for a map with unexposed rings and zeros."""

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numba
 import numpy as np
 
@@ -78,24 +76,69 @@ def _pack(prob, alias):
 def packed_ring_tables(rate: np.ndarray, ring_start: np.ndarray) -> np.ndarray:
     """:func:`packed_alias_table` of every HEALPix ring of ``rate`` (rings from
     ``ring_start``, then N_pix), stored at each ring's own pixel range; zeros for a ring with
-    no rate. The same tables as ring by ring (each ring's sum is numpy's, as there), in one
-    compiled pass."""
+    no rate. The same tables as ring by ring (each ring's sum is numpy's, as there:
+    :func:`numpy_sum`), in one compiled pass."""
     rate = np.asarray(rate, dtype=np.float64)
-    sums = np.array([rate[lo:hi].sum() for lo, hi in itertools.pairwise(ring_start)])
     if np.diff(ring_start).max() >= 1 << ALIAS_BITS:
         raise ValueError("ring too large for the packed alias format")
-    return _pack_rings(rate, ring_start, sums)
+    return _pack_rings(rate, ring_start)
 
 
 @numba.njit(cache=True)
-def _pack_rings(rate, ring_start, sums):
+def _pack_rings(rate, ring_start):
     packed = np.zeros(rate.shape[0], dtype=np.uint64)
     for ring in range(ring_start.shape[0] - 1):
         lo, hi = ring_start[ring], ring_start[ring + 1]
-        if sums[ring] > 0:
-            prob, alias = _vose(rate[lo:hi] * ((hi - lo) / sums[ring]))
+        total = numpy_sum(rate, lo, hi - lo)
+        if total > 0:
+            prob, alias = _vose(rate[lo:hi] * ((hi - lo) / total))
             packed[lo:hi] = _pack(prob, alias)
     return packed
+
+
+#: numpy's blocks of pairwise summation (``PW_BLOCKSIZE`` in its loops).
+PAIRWISE_BLOCK = 128
+
+
+@numba.njit(cache=True)
+def numpy_sum(values, lo, n):
+    """``values[lo:lo + n].sum()`` as numpy computes it for a contiguous float64 array, bit
+    for bit: its identity 0.0 plus the pairwise sum of its reduction loop (numpy's
+    ``pairwise_sum``: below 8 values in order, up to 128 in eight interleaved partial sums,
+    beyond in two halves cut at a multiple of 8)."""
+    return 0.0 + _pairwise_sum(values, lo, n)
+
+
+@numba.njit(cache=True)
+def _pairwise_sum(a, lo, n):
+    if n < 8:
+        res = -0.0
+        for i in range(lo, lo + n):
+            res += a[i]
+        return res
+    if n <= PAIRWISE_BLOCK:
+        r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
+        r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
+        i = lo + 8
+        end = lo + n - n % 8
+        while i < end:
+            r0 += a[i]
+            r1 += a[i + 1]
+            r2 += a[i + 2]
+            r3 += a[i + 3]
+            r4 += a[i + 4]
+            r5 += a[i + 5]
+            r6 += a[i + 6]
+            r7 += a[i + 7]
+            i += 8
+        res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < lo + n:
+            res += a[i]
+            i += 1
+        return res
+    half = n // 2
+    half -= half % 8
+    return _pairwise_sum(a, lo, half) + _pairwise_sum(a, lo + half, n - half)
 
 
 @numba.njit(inline="always")

@@ -732,7 +732,9 @@ def run_nested(
         # One selection of one bin (belts, injections): the same draws and sums without the
         # buffer, 1.7x faster (benchmarks/bench_montecarlo.py)
         sky = nested.bins[0]
-        table = np.stack([geometry.cos_phi, geometry.sin_phi, nested.weights[0]], axis=1)
+        table = sky.pixel_table  # cos φ, sin φ, weight: as they are, from NestedSky.single
+        if not np.array_equal(table[:, 2], nested.weights[0]):
+            table = np.stack([geometry.cos_phi, geometry.sin_phi, nested.weights[0]], axis=1)
         if sky.method == "pixels":
             n_events, alm = _run_single_pixels(
                 *key, sky.pixel_mean, sky.ring_start, table, *common, threads
