@@ -38,7 +38,7 @@ localrules:
     figure_dipole,
     figure_vela,
     figure_flux_model,
-    figure_skymap,
+    figure_skymaps,
     validation,
     summary,
 

@@ -1,5 +1,5 @@
 """Rule smoothed_skymaps: every threshold's top-hat smoothed relative intensity and
-significance maps (kept as FITS; drawn by rule figure_skymap), their discs found once."""
+significance maps (kept as FITS; drawn by rule figure_skymaps), their discs found once."""
 
 import numpy as np
 

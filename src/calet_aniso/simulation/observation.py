@@ -383,9 +383,12 @@ def simulate_observation_files(
         for chunk in simulate_orbit_chunks(settings, orbit, time_system, rng, chunk_rows):
             writer.write(chunk)
 
+    timing = ("start", "stop", "livetime")
+    timing_columns = tuple(c for c in ORBIT_COLUMNS if c.name in timing)  # read only those
+
     def intervals():
-        for chunk in open_raw_table(orbit_path, ORBIT_COLUMNS).chunks(chunk_rows):
-            yield tuple(chunk.frame[c].to_numpy() for c in ("start", "stop", "livetime"))
+        for chunk in open_raw_table(orbit_path, timing_columns).chunks(chunk_rows):
+            yield tuple(chunk.frame[c].to_numpy() for c in timing)
 
     rng = np.random.default_rng(event_seed)
     events, truth = simulate_events(settings, intervals, orbit, time_system, response, flux, rng)
