@@ -80,3 +80,20 @@ def test_density_is_scipys_normal_formula_bit_for_bit():
     x, mu = np.meshgrid(np.linspace(0.005, 28.0, 400), np.linspace(0.01, 20.0, 300))
     expected = (x / mu) * (norm.pdf(x - mu) - norm.pdf(x + mu))
     assert np.array_equal(density(x, mu), expected)
+
+
+def test_belt_from_the_lattice_table_is_the_belt_of_the_density():
+    """The belt's densities take φ from a table over the lattice of x ± μ; every μ's
+    acceptance region is the one the closed-form density gives on the same grids."""
+    from calet_aniso.analysis.feldman_cousins import (
+        MU_GRID,
+        X_GRID,
+        acceptance_regions,
+        belt_densities,
+    )
+
+    fast = belt_densities()
+    direct = density(X_GRID[1:][None, :], MU_GRID[:, None])
+    np.testing.assert_allclose(fast, direct, rtol=1e-12, atol=1e-300)
+    for ours, reference in zip(acceptance_regions(fast), acceptance_regions(direct), strict=True):
+        np.testing.assert_array_equal(ours, reference)

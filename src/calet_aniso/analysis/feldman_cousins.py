@@ -40,12 +40,42 @@ def density(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
     return np.where(mu > 1e-9, shifted, zero)
 
 
+#: The grids' common step: every x − μ and x + μ is a multiple of it.
+LATTICE_STEP = 0.005
+
+
+def belt_densities() -> np.ndarray:
+    """f(x; μ) for every μ of ``MU_GRID`` (rows) and x > 0 of ``X_GRID`` (columns), with φ
+    taken from one table over the lattice of x ± μ (multiples of ``LATTICE_STEP``) instead of
+    computed for each of the 11 million pairs: 0.2 s instead of 2–4 s. The lattice values
+    differ from :func:`density`'s x − μ in the last bits; the belt they give is the same
+    (tested: every row's acceptance region)."""
+    x = X_GRID[1:]
+    x_steps = np.arange(1, len(X_GRID))  # x = x_steps · step
+    mu_steps = round(MU_GRID[1] / LATTICE_STEP)  # μ_i = i · mu_steps · step
+    lowest = -mu_steps * (len(MU_GRID) - 1)
+    lattice = np.arange(lowest, len(X_GRID) + mu_steps * len(MU_GRID)) * LATTICE_STEP
+    phi = _normal_pdf(lattice)
+    densities = np.empty((len(MU_GRID), len(x)))
+    densities[0] = density(x, 0.0)
+    for i in range(1, len(MU_GRID)):
+        below = phi[x_steps - i * mu_steps - lowest]
+        above = phi[x_steps + i * mu_steps - lowest]
+        densities[i] = (x / MU_GRID[i]) * (below - above)
+    return densities
+
+
 @functools.cache
 def _belt() -> tuple[np.ndarray, np.ndarray]:
     """Acceptance region [x_low(μ), x_high(μ)] for every μ of ``MU_GRID``."""
+    return acceptance_regions(belt_densities())
+
+
+def acceptance_regions(densities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """[x_low(μ), x_high(μ)] of each row of ``densities`` (f(x; μ) on ``MU_GRID`` ×
+    ``X_GRID[1:]``): x in decreasing order of f(x; μ) / f(x; μ̂(x)) until they hold 95 %."""
     x = X_GRID[1:]  # x = 0 has zero density
     width = X_GRID[1] - X_GRID[0]
-    densities = density(x[None, :], MU_GRID[:, None])  # row i: f(x; μ_i)
     best = np.max(densities, axis=0)  # f(x; μ̂(x)) over μ ≥ 0
     low = np.empty(len(MU_GRID))
     high = np.empty(len(MU_GRID))
