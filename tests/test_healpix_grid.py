@@ -81,3 +81,23 @@ def test_nested_pixel_centres_equal_healpy_bit_for_bit(nside):
 def test_nested_ordering_needs_a_power_of_two():
     with pytest.raises(ValueError, match="power of 2"):
         healpix_grid.pix2vec(3, np.arange(12), nest=True)
+
+
+@pytest.mark.parametrize("nside", [1, 2, 3, 4, 16, 64, 256, 1024, 8192])
+def test_pixel_of_a_direction_equals_healpy_on_boundaries_too(nside):
+    """``ang2pix`` (lon, lat in degrees, RING) against healpy's, on random directions with
+    longitudes of any sign and turn, and on a 0.25° grid whose points lie on ring and pixel
+    boundaries and at the poles (where rounding decides)."""
+    rng = np.random.default_rng(nside)
+    lon = np.concatenate(
+        [rng.uniform(-800, 800, 200_000), np.repeat(np.arange(-720, 720, 0.25), 181)]
+    )
+    lat = np.concatenate(
+        [
+            np.degrees(np.arcsin(rng.uniform(-1, 1, 200_000))),
+            np.tile(np.linspace(-90, 90, 181), 5760),
+        ]
+    )
+    np.testing.assert_array_equal(
+        healpix_grid.ang2pix(nside, lon, lat), hp.ang2pix(nside, lon, lat, lonlat=True)
+    )

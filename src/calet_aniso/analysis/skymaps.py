@@ -40,7 +40,7 @@ from calet_aniso.exposure.average import (
     sample_header,
 )
 from calet_aniso.exposure.node_maps import NodeExposure
-from calet_aniso.geometry.healpix_grid import npix2nside
+from calet_aniso.geometry.healpix_grid import ang2pix, npix2nside
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.healpix_maps import read_maps, write_maps
 
@@ -49,10 +49,8 @@ if TYPE_CHECKING:
 
 
 def event_pixels(nside: int, l_deg: np.ndarray, b_deg: np.ndarray) -> np.ndarray:
-    """HEALPix RING pixel of each galactic direction."""
-    import healpy as hp  # most of a second to import: not in the jobs that only read maps
-
-    return hp.ang2pix(nside, np.asarray(l_deg), np.asarray(b_deg), lonlat=True)
+    """HEALPix RING pixel of each galactic direction (healpy's, without importing it)."""
+    return ang2pix(nside, l_deg, b_deg)
 
 
 def event_exposure(

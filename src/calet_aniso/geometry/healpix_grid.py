@@ -8,7 +8,8 @@ at every pixel): the same formulas as HEALPix C++ (``T_Healpix_Base::pix2loc``,
 ``atan2`` for colatitudes (numpy's vectorised ones differ from it in the last bit; its
 ``sqrt``, ``cos`` and ``sin`` are the C library's). Pixel centres in RING ordering, and
 unit vectors in NESTED ordering too (C++ computes those from the face coordinates, which
-is not the same bits as converting to RING first).
+is not the same bits as converting to RING first); the RING pixel of a direction
+(``T_Healpix_Base::loc2pix``), on pixel boundaries too.
 """
 
 from __future__ import annotations
@@ -161,3 +162,55 @@ def pix2vec(
     z, phi, sin_theta = (_nest_locations if nest else _pixel_locations)(nside, pix)
     sin_theta = np.where(np.isnan(sin_theta), np.sqrt((1.0 - z) * (1.0 + z)), sin_theta)
     return sin_theta * np.cos(phi), sin_theta * np.sin(phi), z
+
+
+_INV_HALF_PI = 0.6366197723675813430755350534900574
+
+
+def _fmodulo(value: np.ndarray, modulus: float) -> np.ndarray:
+    """``value`` into [0, modulus) as HEALPix C++'s ``fmodulo``."""
+    with np.errstate(invalid="ignore"):
+        below = np.fmod(value, modulus) + modulus
+        return np.where(
+            value >= 0,
+            np.where(value < modulus, value, np.fmod(value, modulus)),
+            np.where(below == modulus, 0.0, below),
+        )
+
+
+def ang2pix(nside: int, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
+    """RING pixel of each direction (longitude, latitude in degrees): healpy's
+    ``ang2pix(nside, lon, lat, lonlat=True)``, on pixel boundaries too."""
+    theta = np.pi / 2.0 - np.radians(np.asarray(lat_deg, dtype=np.float64))
+    phi = np.radians(np.asarray(lon_deg, dtype=np.float64))
+    phi = _fmodulo(phi, 2.0 * np.pi)  # C++ pointing::normalize
+    z = np.cos(theta)
+    near_pole = (theta < 0.01) | (theta > 3.14159 - 0.01)
+    za = np.abs(z)
+    tt = _fmodulo(phi * _INV_HALF_PI, 4.0)
+    npix, ncap, _, _ = _ring_constants(nside)
+    nl4 = 4 * nside
+    # equatorial belt (|z| ≤ 2/3): the ascending and descending edge lines through the point
+    temp1 = nside * (0.5 + tt)
+    temp2 = nside * z * 0.75
+    jp = (temp1 - temp2).astype(np.int64)
+    jm = (temp1 + temp2).astype(np.int64)
+    ring = nside + 1 + jp - jm
+    shift = 1 - (ring & 1)
+    t1 = jp + jm - nside + shift + 1 + nl4 + nl4
+    ip = (t1 >> 1) & (nl4 - 1) if nside & (nside - 1) == 0 else (t1 >> 1) % nl4
+    equatorial = ncap + (ring - 1) * nl4 + ip
+    # polar caps
+    tp = tt - tt.astype(np.int64)
+    with np.errstate(invalid="ignore"):
+        tmp = np.where(
+            (za < 0.99) | ~near_pole,
+            nside * np.sqrt(3 * (1 - za)),
+            nside * np.sin(theta) / np.sqrt((1.0 + za) / 3.0),
+        )
+    jp = (tp * tmp).astype(np.int64)
+    jm = ((1.0 - tp) * tmp).astype(np.int64)
+    ring = jp + jm + 1
+    ip = (tt * ring).astype(np.int64)
+    polar = np.where(z > 0, 2 * ring * (ring - 1) + ip, npix - 2 * ring * (ring + 1) + ip)
+    return np.where(za <= 2.0 / 3.0, equatorial, polar)
