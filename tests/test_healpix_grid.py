@@ -101,3 +101,18 @@ def test_pixel_of_a_direction_equals_healpy_on_boundaries_too(nside):
     np.testing.assert_array_equal(
         healpix_grid.ang2pix(nside, lon, lat), hp.ang2pix(nside, lon, lat, lonlat=True)
     )
+
+
+@pytest.mark.parametrize("nside", [1, 2, 4, 16, 64, 256])
+def test_interpolation_equals_healpy_bit_for_bit(nside):
+    """``get_interp_val`` against healpy's on random points, longitudes of any turn, the
+    poles and a meridian through every ring (the polar caps' quarter weights included)."""
+    rng = np.random.default_rng(nside)
+    sky = rng.standard_normal(hp.nside2npix(nside))
+    theta = np.concatenate(
+        [np.arccos(rng.uniform(-1, 1, 100_000)), [0.0, np.pi, 1e-9], np.linspace(0, np.pi, 2001)]
+    )
+    phi = np.concatenate([rng.uniform(-10, 20, 100_000), [0.0, 1.0, 2.0], np.full(2001, 0.3)])
+    np.testing.assert_array_equal(
+        healpix_grid.get_interp_val(sky, theta, phi), hp.get_interp_val(sky, theta, phi)
+    )

@@ -8,10 +8,10 @@ HEALPix grid in Galactic coordinates (RING).
 Fast method:
 
 1. **Live-time cube** (``exposure.livetime_cube``): live time per attitude cell.
-2. **Response on a Lambert grid**: the response is resampled once (healpy bilinear
-   interpolation) onto a square grid in Lambert azimuthal equal-area coordinates
-   (X, Y) = (v_x, v_y)·sqrt(2 / (1 + v_z)), so a lookup in the inner loop needs one square
-   root and a bilinear interpolation, no trigonometry.
+2. **Response on a Lambert grid**: the response is resampled once (healpy's bilinear
+   interpolation, ``healpix_grid.get_interp_val``) onto a square grid in Lambert azimuthal
+   equal-area coordinates (X, Y) = (v_x, v_y)·sqrt(2 / (1 + v_z)), so a lookup in the inner
+   loop needs one square root and a bilinear interpolation, no trigonometry.
 3. **Energy**: the node maps are split into a few components (``lowrank``); only those
    are projected and the node exposures recombined. The components are passed as a tuple,
    so numba compiles the kernel for their number and unrolls the loop over them (14 % less
@@ -37,16 +37,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import healpy as hp
 import numba
 import numpy as np
-import pandas as pd
 
 from calet_aniso.exposure.livetime_cube import LivetimeCube, galactic_axes
 from calet_aniso.exposure.lowrank import low_rank
+from calet_aniso.geometry import healpix_grid
 from calet_aniso.instrument.response import Response
 from calet_aniso.io.progress import Progress
+
+if TYPE_CHECKING:
+    import pandas as pd  # only the brute-force reference takes a table
 
 #: Fixed number of accumulation chunks (independent of the thread count, for reproducibility).
 N_CHUNKS = 8
@@ -71,8 +74,8 @@ def field_of_view_cos(response: Response) -> float:
     """cos of the largest angle from the boresight with non-zero area (plus one pixel)."""
     nside = response.nside
     nonzero = np.flatnonzero(response.aeff_m2.max(axis=0) > 0)
-    theta, _ = hp.pix2ang(nside, nonzero)
-    margin = 2.0 * hp.nside2resol(nside)
+    theta, _ = healpix_grid.pix2ang(nside, nonzero)
+    margin = 2.0 * healpix_grid.nside2resol(nside)
     return float(np.cos(min(np.pi, theta.max() + margin)))
 
 
@@ -91,7 +94,7 @@ def lambert_response(response: Response, grid_size: int = LAMBERT_GRID_SIZE) -> 
     coeffs, basis = low_rank(response.aeff_m2)
     values = np.zeros((len(basis), grid_size, grid_size))
     for r, component in enumerate(basis):
-        sampled = hp.get_interp_val(component, theta[inside], phi[inside])
+        sampled = healpix_grid.get_interp_val(component, theta[inside], phi[inside])
         values[r][inside] = sampled
     return LambertResponse(values, half, cos_max, coeffs)
 
@@ -245,7 +248,9 @@ class RingTables:
     @classmethod
     def of(cls, nside: int) -> RingTables:
         """The rings of ``nside``."""
-        start, length, cos_theta, sin_theta, shifted = hp.ringinfo(nside, np.arange(1, 4 * nside))
+        start, length, cos_theta, sin_theta, shifted = healpix_grid.ringinfo(
+            nside, np.arange(1, 4 * nside)
+        )
         # a shifted ring's first pixel is half a pixel east of φ = 0
         phi0 = np.where(shifted, np.pi / length, 0.0)
         return cls(
@@ -274,7 +279,8 @@ def exposure_from_cube(
     lambert = lambert_response(response)
     components = tuple(np.ascontiguousarray(values) for values in lambert.values)
     pix_x, pix_y, pix_z = (
-        np.ascontiguousarray(v) for v in hp.pix2vec(nside, np.arange(hp.nside2npix(nside)))
+        np.ascontiguousarray(v)
+        for v in healpix_grid.pix2vec(nside, np.arange(healpix_grid.nside2npix(nside)))
     )
     rings = RingTables.of(nside)
     acc = np.zeros((N_CHUNKS, len(components), len(pix_x)))
@@ -317,6 +323,8 @@ def brute_force_exposure(
 
     Returns (len(nodes), npix) in m² s. Slow: for tests and the benchmark only.
     """
+    import healpy as hp  # the reference: healpy's own pixels and interpolation
+
     nodes = list(range(len(response.energies_gev)) if nodes is None else nodes)
     z, x = galactic_axes(orbit)
     y = np.cross(z, x)

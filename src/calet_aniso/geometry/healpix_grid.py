@@ -1,15 +1,15 @@
-"""The HEALPix RING grid (sizes, rings, pixel centres) without importing healpy.
+"""The HEALPix RING grid (sizes, rings, pixel centres, pixel of a direction, bilinear
+interpolation) without importing healpy.
 
-healpy takes most of a second to import (it loads matplotlib and astropy); jobs that only
-read, write or draw maps, and the Monte Carlo jobs, need no more than these. They compute
-exactly what healpy's functions of the same names compute, bit for bit (tests compare them
-at every pixel): the same formulas as HEALPix C++ (``T_Healpix_Base::pix2loc``,
-``get_ring_info``) in the same order of operations, with the C library's ``acos`` and
-``atan2`` for colatitudes (numpy's vectorised ones differ from it in the last bit; its
-``sqrt``, ``cos`` and ``sin`` are the C library's). Pixel centres in RING ordering, and
-unit vectors in NESTED ordering too (C++ computes those from the face coordinates, which
-is not the same bits as converting to RING first); the RING pixel of a direction
-(``T_Healpix_Base::loc2pix``), on pixel boundaries too.
+healpy takes most of a second to import (it loads matplotlib and astropy); the pipeline's
+jobs need no more than these, and compute exactly what healpy's functions of the same names
+compute, bit for bit (tests compare them at every pixel, on pixel boundaries and at the
+poles): the same formulas as HEALPix C++ (``T_Healpix_Base::pix2loc``, ``get_ring_info``,
+``loc2pix``, ``get_interpol``) in the same order of operations, with the C library's
+``acos`` and ``atan2`` for colatitudes (numpy's vectorised ones differ from it in the last
+bit; its ``sqrt``, ``cos`` and ``sin`` are the C library's). RING ordering, and unit vectors
+in NESTED ordering too (C++ computes those from the face coordinates, which is not the same
+bits as converting to RING first).
 """
 
 from __future__ import annotations
@@ -214,3 +214,103 @@ def ang2pix(nside: int, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
     ip = (tt * ring).astype(np.int64)
     polar = np.where(z > 0, 2 * ring * (ring - 1) + ip, npix - 2 * ring * (ring + 1) + ip)
     return np.where(za <= 2.0 / 3.0, equatorial, polar)
+
+
+def _ring_info2(
+    nside: int, ring: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """First pixel, pixel count, colatitude θ (rad) and whether shifted, of rings 1 … 4 Nside
+    − 1: HEALPix C++'s ``get_ring_info2``."""
+    npix, ncap, fact1, fact2 = _ring_constants(nside)
+    north = np.where(ring > 2 * nside, 4 * nside - ring, ring)
+    cap = north < nside
+    tmp = north * north * fact2
+    with np.errstate(invalid="ignore"):
+        theta_cap = _ATAN2(np.sqrt(tmp * (2 - tmp)), 1 - tmp).astype(np.float64)
+        theta_equator = _ACOS(np.clip((2 * nside - north) * fact1, -1.0, 1.0)).astype(np.float64)
+    theta = np.where(cap, theta_cap, theta_equator)
+    length = np.where(cap, 4 * north, 4 * nside)
+    shifted = np.where(cap, True, ((north - nside) & 1) == 0)
+    start = np.where(cap, 2 * north * (north - 1), ncap + (north - nside) * 4 * nside)
+    south = north != ring
+    return (
+        np.where(south, npix - start - length, start),
+        length,
+        np.where(south, np.pi - theta, theta),
+        shifted,
+    )
+
+
+def get_interp_val(sky: np.ndarray, theta: np.ndarray, phi: np.ndarray) -> np.ndarray:
+    """Bilinear interpolation of a RING map at colatitudes ``theta`` and longitudes ``phi``
+    (rad): healpy's ``get_interp_val`` bit for bit (HEALPix C++'s ``get_interpol``: the
+    pixels of the rings above and below, weighted in φ then in θ; a quarter to each of the
+    four polar pixels beyond the first and last rings)."""
+    sky = np.asarray(sky)
+    nside = npix2nside(sky.size)
+    npix = sky.size
+    theta = np.asarray(theta, dtype=np.float64)
+    phi = _fmodulo(np.asarray(phi, dtype=np.float64), 2.0 * np.pi)
+    z = np.cos(theta)
+    za = np.abs(z)
+    with np.errstate(invalid="ignore"):
+        polar_ring = (nside * np.sqrt(3 * (1 - za))).astype(np.int64)
+    above = np.where(
+        za <= 2.0 / 3.0,
+        (nside * (2 - 1.5 * z)).astype(np.int64),
+        np.where(z > 0, polar_ring, 4 * nside - polar_ring - 1),
+    )
+    pix = np.zeros((4, *theta.shape), dtype=np.int64)
+    weight = np.zeros((4, *theta.shape))
+    ring_theta = []
+    for k, ring in enumerate((above, above + 1)):
+        exists = (ring > 0) & (ring < 4 * nside)
+        safe = np.where(exists, ring, 1)
+        start, length, ring_th, shifted = _ring_info2(nside, safe)
+        shift = np.where(shifted, 1.0, 0.0)
+        dphi = 2.0 * np.pi / length
+        tmp = phi / dphi - 0.5 * shift
+        i1 = np.where(tmp < 0, tmp.astype(np.int64) - 1, tmp.astype(np.int64))
+        w1 = (phi - (i1 + 0.5 * shift) * dphi) / dphi
+        i2 = i1 + 1
+        i1 = np.where(i1 < 0, i1 + length, i1)
+        i2 = np.where(i2 >= length, i2 - length, i2)
+        pix[2 * k] = np.where(exists, start + i1, 0)
+        pix[2 * k + 1] = np.where(exists, start + i2, 0)
+        weight[2 * k] = np.where(exists, 1 - w1, 0.0)
+        weight[2 * k + 1] = np.where(exists, w1, 0.0)
+        ring_theta.append(ring_th)
+    theta1, theta2 = ring_theta
+    north = above == 0
+    south = above + 1 == 4 * nside
+    # north of the first ring: the ring below, and a quarter to each of its opposite pixels
+    wtheta = theta / theta2
+    fac = (1 - wtheta) * 0.25
+    north_w = [fac, fac, weight[2] * wtheta + fac, weight[3] * wtheta + fac]
+    north_p = [(pix[2] + 2) & 3, (pix[3] + 2) & 3, pix[2], pix[3]]
+    # south of the last ring
+    wtheta_s = (theta - theta1) / (np.pi - theta1)
+    fac_s = wtheta_s * 0.25
+    south_w = [weight[0] * (1 - wtheta_s) + fac_s, weight[1] * (1 - wtheta_s) + fac_s, fac_s, fac_s]
+    south_p = [pix[0], pix[1], ((pix[0] + 2) & 3) + npix - 4, ((pix[1] + 2) & 3) + npix - 4]
+    with np.errstate(divide="ignore", invalid="ignore"):  # the rows kept are finite
+        wtheta_m = (theta - theta1) / (theta2 - theta1)
+        middle_w = [
+            weight[0] * (1 - wtheta_m),
+            weight[1] * (1 - wtheta_m),
+            weight[2] * wtheta_m,
+            weight[3] * wtheta_m,
+        ]
+    pixels = np.stack(
+        [
+            np.where(north, n, np.where(south, s, m))
+            for n, s, m in zip(north_p, south_p, pix, strict=True)
+        ]
+    )
+    weights = np.stack(
+        [
+            np.where(north, n, np.where(south, s, m))
+            for n, s, m in zip(north_w, south_w, middle_w, strict=True)
+        ]
+    )
+    return np.sum(sky[pixels] * weights, 0)
