@@ -42,7 +42,7 @@ cluster:
 test: setup browser cluster
 	$(BIN)/python -m pytest
 
-# Daily work: everything but the end-to-end workflow runs and the calibration study (~1 min).
+# Daily work: everything but the end-to-end workflow runs and the calibration study (~1.5 min).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
