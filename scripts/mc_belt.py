@@ -1,4 +1,5 @@
-"""Rule mc_belt: the Neyman belt of the dipole amplitude of every energy selection."""
+"""Rules mc_belt_thresholds and mc_belt_bins: the Neyman belt of the dipole amplitude of each
+energy selection of the group."""
 
 import numba
 
