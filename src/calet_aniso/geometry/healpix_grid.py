@@ -216,29 +216,17 @@ def ang2pix(nside: int, lon_deg: np.ndarray, lat_deg: np.ndarray) -> np.ndarray:
     return np.where(za <= 2.0 / 3.0, equatorial, polar)
 
 
-def _ring_info2(
+def _ring_colatitudes(
     nside: int, ring: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """First pixel, pixel count, colatitude θ (rad) and whether shifted, of rings 1 … 4 Nside
-    − 1: HEALPix C++'s ``get_ring_info2``."""
-    npix, ncap, fact1, fact2 = _ring_constants(nside)
-    north = np.where(ring > 2 * nside, 4 * nside - ring, ring)
-    cap = north < nside
-    tmp = north * north * fact2
-    with np.errstate(invalid="ignore"):
-        theta_cap = _ATAN2(np.sqrt(tmp * (2 - tmp)), 1 - tmp).astype(np.float64)
-        theta_equator = _ACOS(np.clip((2 * nside - north) * fact1, -1.0, 1.0)).astype(np.float64)
-    theta = np.where(cap, theta_cap, theta_equator)
-    length = np.where(cap, 4 * north, 4 * nside)
-    shifted = np.where(cap, True, ((north - nside) & 1) == 0)
-    start = np.where(cap, 2 * north * (north - 1), ncap + (north - nside) * 4 * nside)
-    south = north != ring
-    return (
-        np.where(south, npix - start - length, start),
-        length,
-        np.where(south, np.pi - theta, theta),
-        shifted,
-    )
+    """:func:`ringinfo` with the colatitude θ (rad) in place of cos θ and sin θ, as HEALPix
+    C++'s ``get_ring_info2`` computes it: atan2(sin θ, cos θ) in the polar caps, acos(cos θ)
+    in the equatorial belt, on the northern ring; π − θ for a southern one."""
+    start, length, cos_theta, sin_theta, shifted = ringinfo(nside, ring)
+    z = np.abs(cos_theta)  # the northern ring's cos θ (ringinfo negates it in the south)
+    cap = length < 4 * nside
+    theta = np.where(cap, _ATAN2(sin_theta, z).astype(np.float64), _ACOS(z).astype(np.float64))
+    return start, length, np.where(cos_theta < 0, np.pi - theta, theta), shifted
 
 
 def get_interp_val(sky: np.ndarray, theta: np.ndarray, phi: np.ndarray) -> np.ndarray:
@@ -266,7 +254,7 @@ def get_interp_val(sky: np.ndarray, theta: np.ndarray, phi: np.ndarray) -> np.nd
     for k, ring in enumerate((above, above + 1)):
         exists = (ring > 0) & (ring < 4 * nside)
         safe = np.where(exists, ring, 1)
-        start, length, ring_th, shifted = _ring_info2(nside, safe)
+        start, length, ring_th, shifted = _ring_colatitudes(nside, safe)
         shift = np.where(shifted, 1.0, 0.0)
         dphi = 2.0 * np.pi / length
         tmp = phi / dphi - 0.5 * shift
