@@ -14,7 +14,7 @@ from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.neyman_belt import NeymanBelt
 from calet_aniso.montecarlo.samples import read_samples
 
-with rule_log(snakemake.log[0], "dipole_limits") as log:
+with rule_log(snakemake.log[0], "dipole_limits", exit_when_done=True) as log:
     selections = list(snakemake.params.selections)
     inputs = snakemake.input
     rows = [pd.read_parquet(p) for p in inputs.rows]

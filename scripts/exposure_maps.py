@@ -9,7 +9,7 @@ from calet_aniso.instrument.response import read_response
 from calet_aniso.io.progress import Progress
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "exposure_maps") as log:
+with rule_log(snakemake.log[0], "exposure_maps", exit_when_done=True) as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     cube = LivetimeCube.read(snakemake.input.cube)
     response = read_response(snakemake.input.response)

@@ -7,7 +7,7 @@ from calet_aniso.figures.fig3_dipole import dipole_figure, integral_limits
 from calet_aniso.figures.fig3b_multipoles import multipole_figure
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "figure_dipole"):
+with rule_log(snakemake.log[0], "figure_dipole", exit_when_done=True):
     table = read_headline_table(snakemake.input.table)
     period = snakemake.params.period
     dipole_figure(

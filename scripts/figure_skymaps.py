@@ -7,7 +7,7 @@ from calet_aniso.analysis.smoothed_maps import SmoothedMaps
 from calet_aniso.figures.skymaps import skymap_figure
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "figure_skymaps") as log:
+with rule_log(snakemake.log[0], "figure_skymaps", exit_when_done=True) as log:
     params = snakemake.params
     table = read_headline_table(snakemake.input.table)
     for skymap, smoothed, png, pdf in zip(

@@ -6,7 +6,7 @@ from calet_aniso.analysis.headline import read_headline_table
 from calet_aniso.figures.fig4_vela import vela_figure
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "figure_vela"):
+with rule_log(snakemake.log[0], "figure_vela", exit_when_done=True):
     vela_figure(
         pd.read_parquet(snakemake.input.per_energy),
         pd.read_parquet(snakemake.input.above),

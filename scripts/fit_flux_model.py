@@ -5,7 +5,9 @@ import pandas as pd
 from calet_aniso.comparison_model.fit_products import fit_variant
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], f"fit_flux_model_{snakemake.wildcards.variant}") as log:
+with rule_log(
+    snakemake.log[0], f"fit_flux_model_{snakemake.wildcards.variant}", exit_when_done=True
+) as log:
     catalogue = pd.read_csv(snakemake.input.catalogue, comment="#")
     fitted, result = fit_variant(snakemake.params.model, catalogue, snakemake.wildcards.variant)
     out = snakemake.output

@@ -6,7 +6,7 @@ from calet_aniso.ingest.time_system import TimeSystem
 from calet_aniso.instrument.response import read_response
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "ingest") as log:
+with rule_log(snakemake.log[0], "ingest", exit_when_done=True) as log:
     configured = snakemake.params.time_system
     result = ingest_to_files(
         list(snakemake.input.orbit),

@@ -11,7 +11,7 @@ from calet_aniso.montecarlo.injection import injection_recovery
 from calet_aniso.montecarlo.neyman_belt import NeymanBelt
 from calet_aniso.montecarlo.samples import read_samples
 
-with rule_log(snakemake.log[0], "injection_recovery") as log:
+with rule_log(snakemake.log[0], "injection_recovery", exit_when_done=True) as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
     inputs = snakemake.input

@@ -6,7 +6,7 @@ from calet_aniso.config.settings import ExposureSettings
 from calet_aniso.exposure.livetime_cube import month_batches, partial_cube
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "livetime_cube_month") as log:
+with rule_log(snakemake.log[0], "livetime_cube_month", exit_when_done=True) as log:
     settings = ExposureSettings.from_config(snakemake.params.exposure)
     month = snakemake.wildcards.month
     report = snakemake.params.month  # the month's entry of the ingest report

@@ -14,7 +14,7 @@ from calet_aniso.montecarlo.neyman_belt import (
     isotropic_sigma,
 )
 
-with rule_log(snakemake.log[0], "mc_belt") as log:
+with rule_log(snakemake.log[0], "mc_belt", exit_when_done=True) as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
     for average_path, belt_path in zip(

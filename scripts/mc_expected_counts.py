@@ -20,7 +20,7 @@ from calet_aniso.montecarlo.expected_counts import (
     write_expected_counts,
 )
 
-with rule_log(snakemake.log[0], "mc_expected_counts") as log:
+with rule_log(snakemake.log[0], "mc_expected_counts", exit_when_done=True) as log:
     params = snakemake.params
     selections = list(params.selections)
     nested = elementary_bins(selections)

@@ -15,7 +15,7 @@ from calet_aniso.montecarlo.nested_skies import NESTED_STREAM, nested_sky
 from calet_aniso.montecarlo.sampler import run_nested_in_blocks, shard_range
 from calet_aniso.montecarlo.samples import write_shard
 
-with rule_log(snakemake.log[0], "mc_shard") as log:
+with rule_log(snakemake.log[0], "mc_shard", exit_when_done=True) as log:
     numba.set_num_threads(max(1, min(snakemake.threads, numba.config.NUMBA_NUM_THREADS)))
     params = snakemake.params
     shard = int(snakemake.wildcards.shard)

@@ -4,7 +4,7 @@ from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.bands import band_row, write_bands
 from calet_aniso.montecarlo.samples import gather_selection, write_samples
 
-with rule_log(snakemake.log[0], "mc_summary") as log:
+with rule_log(snakemake.log[0], "mc_summary", exit_when_done=True) as log:
     outputs = snakemake.output
     selections = snakemake.params.selections
     for selection, samples_path, bands_path in zip(

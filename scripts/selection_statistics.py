@@ -12,7 +12,7 @@ from calet_aniso.exposure.node_maps import NodeExposure
 from calet_aniso.instrument.response import read_response
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "selection_statistics") as log:
+with rule_log(snakemake.log[0], "selection_statistics", exit_when_done=True) as log:
     params = snakemake.params
     output = snakemake.output
     events = pd.read_parquet(snakemake.input.events, columns=["energy", "l", "b"])

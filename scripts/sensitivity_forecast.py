@@ -12,7 +12,7 @@ from calet_aniso.figures.sensitivity import sensitivity_figure
 from calet_aniso.io.files import write_parquet
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "sensitivity_forecast") as log:
+with rule_log(snakemake.log[0], "sensitivity_forecast", exit_when_done=True) as log:
     report = json.loads(Path(snakemake.input.ingest_report).read_text())
     years = report["orbit"]["covered_duration_s"] / 86400.0 / DAYS_PER_YEAR
     table = forecast_table(

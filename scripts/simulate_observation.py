@@ -14,7 +14,7 @@ from calet_aniso.simulation.observation import (
 )
 from calet_aniso.simulation.orbit import read_tle_file
 
-with rule_log(snakemake.log[0], "simulate_observation") as log:
+with rule_log(snakemake.log[0], "simulate_observation", exit_when_done=True) as log:
     settings = SimulationSettings.from_config(snakemake.params.simulation)
     orbit = period_orbit(read_tle_file(snakemake.input.tle_file), settings)
     flux = InterpolatedFlux.from_table(read_flux_table(snakemake.input.flux_table))

@@ -8,7 +8,7 @@ from calet_aniso.analysis.smoothed_maps import SmoothingInput, smoothed_sample_m
 from calet_aniso.analysis.statistics import exposure_mask, pixel_weights
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "smoothed_skymaps") as log:
+with rule_log(snakemake.log[0], "smoothed_skymaps", exit_when_done=True) as log:
     params = snakemake.params
     samples = []
     for path in snakemake.input.skymaps:

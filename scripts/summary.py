@@ -8,7 +8,7 @@ from calet_aniso.io.rule_log import rule_log
 from calet_aniso.reporting.html_pages import headline_page, ingest_page
 from calet_aniso.reporting.summary import summarise, write_summary
 
-with rule_log(snakemake.log[0], "summary") as log:
+with rule_log(snakemake.log[0], "summary", exit_when_done=True) as log:
     summary = summarise(Path(snakemake.input.table).parent)
     summary.report = None  # built after the run (make report); not an input of this rule
     write_summary(summary, snakemake.output.text, snakemake.output.json, snakemake.output.rst)

@@ -7,7 +7,7 @@ from calet_aniso.io.files import atomic_output
 from calet_aniso.io.rule_log import rule_log
 from calet_aniso.montecarlo.injection import summarise_injections
 
-with rule_log(snakemake.log[0], "validation") as log:
+with rule_log(snakemake.log[0], "validation", exit_when_done=True) as log:
     table = pd.concat([pd.read_parquet(p) for p in snakemake.input.tables], ignore_index=True)
     summary = summarise_injections(table)
     with atomic_output(snakemake.output.table) as tmp:

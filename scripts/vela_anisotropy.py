@@ -8,7 +8,7 @@ from calet_aniso.comparison_model.vela_prediction import predict_vela_anisotropy
 from calet_aniso.flux_tables import measured_top_gev
 from calet_aniso.io.rule_log import rule_log
 
-with rule_log(snakemake.log[0], "vela_anisotropy") as log:
+with rule_log(snakemake.log[0], "vela_anisotropy", exit_when_done=True) as log:
     prediction = predict_vela_anisotropy(
         snakemake.params.model,
         pd.read_csv(snakemake.input.catalogue, comment="#"),

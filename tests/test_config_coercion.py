@@ -100,3 +100,19 @@ def test_glob_brackets_are_literal_where_such_files_exist(tmp_path):
 def test_files_given_for_a_simulated_period_are_refused():
     with pytest.raises(Exception, match=r"data\.orbit.*data\.source: files"):
         default_config(data={"source": "simulation", "orbit": ["o.fits"], "events": ["e.fits"]})
+
+
+@pytest.mark.parametrize(
+    ("stop", "ok"),
+    [("2015-10-13T00:00:29", False), ("2015-10-13T00:00:30", True), ("2015-10-12", False)],
+)
+def test_a_simulated_period_lasts_at_least_one_cadence(stop, ok):
+    """simulation.stop at least one cadence (30 s here) after simulation.start, in UTC."""
+    from calet_aniso.errors import ConfigError
+
+    simulation = {"start": "2015-10-13T00:00:00", "stop": stop, "cadence_s": 30.0}
+    if ok:
+        assert default_config(simulation=simulation)["simulation"]["stop"] == stop
+    else:
+        with pytest.raises(ConfigError, match=r"'simulation\.stop'.*one cadence after"):
+            default_config(simulation=simulation)

@@ -57,3 +57,35 @@ def test_progress_logs_fraction_rate_and_time_left(caplog):
         "exposure: 3/5 cells (60 %) in 12.0 s, 0.25 cells/s, about 8 s left",
         "exposure: 5/5 cells (100 %) in 20.0 s, 0.25 cells/s, about 0 s left",
     ]
+
+
+def test_a_job_ends_its_process_once_its_block_succeeds(tmp_path):
+    """exit_when_done: status 0, the log and the buffered standard output are whole, and
+    nothing after the block runs; an error in the block still exits 1 with its one line."""
+    import subprocess
+    import sys
+
+    script = """
+import sys
+from calet_aniso.errors import InputError
+from calet_aniso.io.rule_log import rule_log
+with rule_log(sys.argv[1], "job", exit_when_done=True) as log:
+    log.info("first line")
+    print("buffered output", end="")
+    if sys.argv[2] == "fail":
+        raise InputError("events.csv", "bad energy", column="energy", count=1, first_row=0)
+print("after the block")
+"""
+    log_path = tmp_path / "job.log"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(log_path), "ok"], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "buffered output"
+    assert "first line" in log_path.read_text()
+    failed = subprocess.run(
+        [sys.executable, "-c", script, str(log_path), "fail"], capture_output=True, text=True
+    )
+    assert failed.returncode == 1
+    assert failed.stdout == "buffered output"
+    assert failed.stderr.strip().startswith("ERROR: InputError: bad input file events.csv")

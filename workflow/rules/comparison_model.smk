@@ -2,7 +2,7 @@
 with the same model configuration, and the Vela SNR anisotropy for this period's thresholds.
 """
 
-from calet_aniso.comparison_model.configuration import VARIANTS
+from calet_aniso.comparison_model.variants import VARIANTS
 
 MODEL = config["model"]
 FIT = MODEL["fit"]

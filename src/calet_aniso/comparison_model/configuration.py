@@ -1,9 +1,5 @@
-"""The comparison model built from the validated configuration (``model:`` section).
-
-Two variants, as in the proceedings' Figure 2: ``reference`` (primaries, secondaries, pulsars:
-the isotropic flux of the Monte Carlo) and ``vela`` (the same plus the Vela SNR, whose
-anisotropy is predicted).
-"""
+"""The comparison model built from the validated configuration (``model:`` section), in one
+of its two variants (``variants.VARIANTS``)."""
 
 from __future__ import annotations
 
@@ -14,9 +10,8 @@ from calet_aniso.comparison_model.fit import measurements
 from calet_aniso.comparison_model.flux import FluxModel, PulsarSettings, VelaSNR
 from calet_aniso.comparison_model.green import Propagation
 from calet_aniso.comparison_model.losses import Losses, thomson_b0
+from calet_aniso.comparison_model.variants import VARIANTS
 from calet_aniso.flux_tables import read_flux_table
-
-VARIANTS = ("reference", "vela")
 
 
 def propagation(cfg: dict) -> Propagation:

@@ -1,7 +1,7 @@
 """The fitted comparison model as files: fit one variant and write its products (read back by
 ``fitted_products``, which jobs that only read them import without the fitting machinery).
 
-Per variant (``configuration.VARIANTS``), under ``results/comparison_model/{model}/``:
+Per variant (``variants.VARIANTS``), under ``results/comparison_model/{model}/``:
 
 * ``flux_fit_{variant}.json``: the fit summary (values, Hesse errors, χ², ndf, χ² per data
   set, pulsars, correlations, parameters on a limit, one-sided bounds), the data files, the

@@ -5,6 +5,12 @@ that names the file, column and row (or the key), on stderr and in the log, and 
 exits with status 1 without a Python traceback; the log keeps the traceback. Set the
 environment variable ``CALET_ANISO_TRACEBACK=1`` to get the traceback on stderr too. Any
 other exception is a bug: it is logged and re-raised with its traceback.
+
+A job script (``exit_when_done=True``) ends its process as soon as its block has succeeded:
+every output is written through ``io.files.atomic_output`` and closed by then, so the
+interpreter's teardown (freeing the modules of pandas, scipy, astropy, matplotlib: 0.1 to
+0.35 s per job, measured by ``benchmarks/bench_job_exit.py``) does nothing a job needs. The
+log and the standard streams are flushed first; errors take the ordinary way out.
 """
 
 from __future__ import annotations
@@ -23,8 +29,11 @@ TRACEBACK_VARIABLE = "CALET_ANISO_TRACEBACK"
 
 
 @contextlib.contextmanager
-def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
-    """Logger writing to ``log_path``; see the module docstring for what an error does."""
+def rule_log(
+    log_path: str | Path, name: str, exit_when_done: bool = False
+) -> Iterator[logging.Logger]:
+    """Logger writing to ``log_path``; see the module docstring for what an error does and for
+    ``exit_when_done`` (job scripts only: it ends the process with status 0)."""
     Path(log_path).parent.mkdir(parents=True, exist_ok=True)
     # The handlers sit on the package's logger, so that modules logging to their own
     # ``logging.getLogger(__name__)`` (progress of a fit, say) write to the rule's log too.
@@ -58,3 +67,13 @@ def rule_log(log_path: str | Path, name: str) -> Iterator[logging.Logger]:
         for handler in package.handlers:
             handler.close()
         package.handlers = []
+    if exit_when_done:
+        exit_now()
+
+
+def exit_now() -> None:
+    """End the process with status 0 without the interpreter's teardown (standard streams
+    flushed first). Only for a job whose outputs are all written and closed."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
