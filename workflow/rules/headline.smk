@@ -28,7 +28,7 @@ rule dipole_limits:
     log:
         log("dipole_limits"),
     # see simulate_observation
-    priority: 5
+    priority: 6
     conda:
         ENV
     threads: 1

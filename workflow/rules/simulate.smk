@@ -17,8 +17,9 @@ rule simulate_observation:
     # Cores are scarce on a workstation: the data's chain to the exposure (20, 10; everything
     # after the exposure waits for it), the model fits and what follows them (15, so that they
     # run beside the chain and are done before the exposure, which takes both cores), then
-    # the Monte Carlo chain to the limits and the injections (5; the injections on one
-    # thread, beside the limits) before the figures (0).
+    # the Monte Carlo chain (5), the limits before the injections (6: the sky-map figures,
+    # the longest job after the Monte Carlo, wait for the limits), then the figures (0; the
+    # sky maps first, 1).
     priority: 20
     conda:
         ENV

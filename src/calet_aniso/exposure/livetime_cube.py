@@ -93,8 +93,9 @@ class LivetimeCube:
 
 
 def _read_columns(path: str | Path) -> dict[str, np.ndarray]:
-    """Every column of a Parquet table as a numpy array."""
-    table = pq.read_table(path)
+    """Every column of a Parquet table as a numpy array (read by ``ParquetFile``: the same
+    table as ``pq.read_table``, without importing pyarrow.dataset and pandas, 0.3 s)."""
+    table = pq.ParquetFile(path).read()
     return {name: column_values(table.column(name)) for name in table.column_names}
 
 

@@ -221,12 +221,19 @@ def _ring_colatitudes(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """:func:`ringinfo` with the colatitude θ (rad) in place of cos θ and sin θ, as HEALPix
     C++'s ``get_ring_info2`` computes it: atan2(sin θ, cos θ) in the polar caps, acos(cos θ)
-    in the equatorial belt, on the northern ring; π − θ for a southern one."""
-    start, length, cos_theta, sin_theta, shifted = ringinfo(nside, ring)
+    in the equatorial belt, on the northern ring; π − θ for a southern one. The scalar
+    libm calls are made once per distinct ring (the points share a few hundred rings)."""
+    distinct, index = np.unique(ring, return_inverse=True)
+    start, length, cos_theta, sin_theta, shifted = ringinfo(nside, distinct)
     z = np.abs(cos_theta)  # the northern ring's cos θ (ringinfo negates it in the south)
     cap = length < 4 * nside
     theta = np.where(cap, _ATAN2(sin_theta, z).astype(np.float64), _ACOS(z).astype(np.float64))
-    return start, length, np.where(cos_theta < 0, np.pi - theta, theta), shifted
+    theta = np.where(cos_theta < 0, np.pi - theta, theta)
+    shape = np.shape(ring)
+    start, length, theta, shifted = (
+        a[index].reshape(shape) for a in (start, length, theta, shifted)
+    )
+    return start, length, theta, shifted
 
 
 def get_interp_val(sky: np.ndarray, theta: np.ndarray, phi: np.ndarray) -> np.ndarray:
