@@ -16,18 +16,28 @@ def alias_table(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 @numba.njit(cache=True)
 def _vose(scaled):
-    """Vose's construction on weights scaled to mean 1 (a copy is modified): stacks of the
-    small and large entries in index order; each step pops the last of both and pushes the
-    large one back on the stack it now belongs to."""
-    scaled = scaled.copy()
+    """Vose's construction on weights scaled to mean 1 (a copy is modified): see
+    :func:`_vose_into`."""
     n = scaled.shape[0]
-    prob = np.ones(n)
-    alias = np.arange(n).astype(np.int32)
+    prob = np.empty(n)
+    alias = np.empty(n, dtype=np.int32)
     small = np.empty(n, dtype=np.int64)
     large = np.empty(n, dtype=np.int64)
+    _vose_into(scaled.copy(), n, prob, alias, small, large)
+    return prob, alias
+
+
+@numba.njit(cache=True)
+def _vose_into(scaled, n, prob, alias, small, large):
+    """Vose's construction on scaled[:n] (weights scaled to mean 1; modified) into prob[:n]
+    and alias[:n]: stacks of the small and large entries in index order; each step pops the
+    last of both and pushes the large one back on the stack it now belongs to. ``small``
+    and ``large`` are work space of at least n entries."""
     n_small = 0
     n_large = 0
     for i in range(n):
+        prob[i] = 1.0
+        alias[i] = i
         if scaled[i] < 1.0:
             small[n_small] = i
             n_small += 1
@@ -48,7 +58,6 @@ def _vose(scaled):
         else:
             large[n_large] = big
             n_large += 1
-    return prob, alias
 
 
 ALIAS_BITS = 24  # alias index field: up to 2^24 entries
@@ -69,8 +78,18 @@ def packed_alias_table(weights: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def _pack(prob, alias):
-    threshold = np.minimum(np.rint(prob * TWO32), TWO32).astype(np.uint64)
-    return (threshold << np.uint64(ALIAS_BITS)) | alias.astype(np.uint64)
+    packed = np.empty(prob.shape[0], dtype=np.uint64)
+    for i in range(prob.shape[0]):
+        packed[i] = _packed_entry(prob[i], alias[i])
+    return packed
+
+
+@numba.njit(inline="always")
+def _packed_entry(prob, alias):
+    """(keep threshold << 24) | alias of one entry; the threshold is prob × 2³² rounded half
+    to even, at most 2³²."""
+    threshold = min(np.rint(prob * TWO32), TWO32)
+    return (np.uint64(threshold) << np.uint64(ALIAS_BITS)) | np.uint64(alias)
 
 
 def packed_ring_tables(rate: np.ndarray, ring_start: np.ndarray) -> np.ndarray:
@@ -86,13 +105,27 @@ def packed_ring_tables(rate: np.ndarray, ring_start: np.ndarray) -> np.ndarray:
 
 @numba.njit(cache=True)
 def _pack_rings(rate, ring_start):
+    """Every ring's packed table, in work space allocated once (a table per ring of a few
+    hundred pixels: the allocations cost as much as the construction)."""
     packed = np.zeros(rate.shape[0], dtype=np.uint64)
+    longest = 0
+    for ring in range(ring_start.shape[0] - 1):
+        longest = max(longest, ring_start[ring + 1] - ring_start[ring])
+    scaled = np.empty(longest)
+    prob = np.empty(longest)
+    alias = np.empty(longest, dtype=np.int32)
+    small = np.empty(longest, dtype=np.int64)
+    large = np.empty(longest, dtype=np.int64)
     for ring in range(ring_start.shape[0] - 1):
         lo, hi = ring_start[ring], ring_start[ring + 1]
         total = numpy_sum(rate, lo, hi - lo)
         if total > 0:
-            prob, alias = _vose(rate[lo:hi] * ((hi - lo) / total))
-            packed[lo:hi] = _pack(prob, alias)
+            factor = (hi - lo) / total
+            for i in range(hi - lo):
+                scaled[i] = rate[lo + i] * factor
+            _vose_into(scaled, hi - lo, prob, alias, small, large)
+            for i in range(hi - lo):
+                packed[lo + i] = _packed_entry(prob[i], alias[i])
     return packed
 
 
