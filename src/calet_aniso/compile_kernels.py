@@ -2,11 +2,10 @@
 
 ``make setup`` runs ``python -m calet_aniso.compile_kernels``: the Monte Carlo's kernels (both
 sampling methods — every event drawn, every pixel's count drawn — for one sky and for nested
-selections, and the counts maps), the exposure's projection and the smoothed maps' disc
-sums, on tiny inputs with the argument types the pipeline uses, so no Snakemake job pays for
-the compilation (about 10 s of CPU per process otherwise, and parallel jobs would each pay
-it). Numba recompiles by itself
-when a kernel's source changes.
+selections, the belts' dipole-only kernel and the counts maps), the exposure's projection and
+the smoothed maps' disc sums, on tiny inputs with the argument types the pipeline uses, so no
+Snakemake job pays for the compilation (about 10 s of CPU per process otherwise, and parallel
+jobs would each pay it). Numba recompiles by itself when a kernel's source changes.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from calet_aniso.montecarlo.sampler import (
     IsotropicSky,
     NestedSky,
     counts_map,
+    run_dipole_amplitudes,
     run_nested,
     run_samples,
 )
@@ -36,6 +36,7 @@ def compile_single_sky() -> None:
     for mean_count in (10.0, 10_000.0):
         sky = IsotropicSky.from_exposure(exposure, mean_count, 0.0)
         run_samples(sky, 1, 0, 0, 1)
+        run_dipole_amplitudes(sky, 1, 0, 0, 1)
         counts_map(sky, 1, 0, 0)
         print(f"compiled the Monte Carlo kernels drawing {sky.method}")
 

@@ -36,7 +36,7 @@ import pandas as pd
 from calet_aniso.analysis.dipole_covariance import dipole_with_covariance
 from calet_aniso.analysis.statistics import CONFIDENCE, exposure_mask, pixel_weights
 from calet_aniso.io.files import read_parquet_metadata, write_parquet
-from calet_aniso.montecarlo.sampler import SkyBase, run_samples
+from calet_aniso.montecarlo.sampler import SkyBase, run_dipole_amplitudes
 
 #: Sample index of the belt's first sky (isotropic samples use indices below it).
 BELT_FIRST_SAMPLE = 2**40
@@ -198,7 +198,7 @@ def build_belt(
             sky = base.sky(mean_count, dipole=delta * direction)
             first = BELT_FIRST_SAMPLE + (k * len(BELT_DIRECTIONS) + j) * skies_per_direction
             values.append(
-                run_samples(sky, seed, threshold_index, first, skies_per_direction)["delta"]
+                run_dipole_amplitudes(sky, seed, threshold_index, first, skies_per_direction)
             )
             if progress is not None:
                 progress.advance(skies_per_direction)

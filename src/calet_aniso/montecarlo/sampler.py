@@ -42,6 +42,8 @@ from calet_aniso.analysis.harmonics import lm_pairs
 from calet_aniso.analysis.statistics import (
     LMAX,
     UNCORRECTED,
+    angular_power,
+    dipole_amplitude,
     dipole_toward,
     exposure_mask,
     pixel_weights,
@@ -516,6 +518,59 @@ def _run_single_events(
             n_events[i] = total
             _scale(alm, i, pixel_area)
     return n_events, alm
+
+
+@numba.njit(parallel=True, cache=True)
+def _run_single_events_dipole(
+    seed, threshold_index, first, count, ring_mean, ring_start, ring_alias, table, factors,
+    slot, pixel_area, n_chunks,
+):  # fmt: skip
+    """:func:`_run_single_events` reduced to what δ needs: the same draws, and of the
+    weighted map only Σ w, Σ w cos φ and Σ w sin φ per ring, accumulated and added to
+    a_00, a_1,−1, a_10, a_11 (count, 4) operation for operation as there, so the same bits.
+    About half the work per event: no cos mφ, sin mφ for m > 1, no counts map."""
+    n_rings = ring_mean.shape[0]
+    alm = np.zeros((count, 4))
+    for chunk in numba.prange(n_chunks):
+        for i in range(chunk, count, n_chunks):
+            state = new_stream(sample_key(seed, threshold_index, first + i))
+            for ring in range(n_rings):
+                n = poisson(state, ring_mean[ring])
+                if n == 0:
+                    continue
+                lo = ring_start[ring]
+                length = ring_start[ring + 1] - lo
+                a0 = a1 = a4 = 0.0
+                for _ in range(n):
+                    pixel = lo + draw_in_ring(state, ring_alias, lo, length)
+                    w = table[pixel, 2]
+                    a0 += w
+                    a1 += w * table[pixel, 0]
+                    a4 += w * table[pixel, 1]
+                f = factors[ring]
+                for index in range(4):
+                    which = slot[index]
+                    alm[i, index] += f[index] * (a0 if which == 0 else (a1 if which == 1 else a4))
+            for index in range(4):
+                alm[i, index] *= pixel_area
+    return alm
+
+
+def run_dipole_amplitudes(
+    sky: IsotropicSky, seed: int, threshold_index: int, first: int, count: int
+) -> np.ndarray:
+    """δ (eq. 2.1) of the corrected map of samples first .. first+count-1 of one sky: the
+    ``delta`` column of :func:`run_samples`, bit for bit, at about half the cost where the
+    sky's events are drawn one by one (the Neyman belts need nothing else)."""
+    if sky.method != "events":
+        return run_samples(sky, seed, threshold_index, first, count)["delta"]
+    geometry = _geometry(npix2nside(len(sky.pixel_mean)))
+    alm = _run_single_events_dipole(
+        np.uint64(seed), np.uint64(threshold_index), np.uint64(first), count, sky.ring_mean,
+        sky.ring_start, sky.ring_alias, sky.pixel_table, geometry.ring_factors, SLOT,
+        4.0 * np.pi / len(sky.pixel_mean), numba.get_num_threads(),
+    )  # fmt: skip
+    return dipole_amplitude(angular_power(alm, lmax=1))
 
 
 @numba.njit(parallel=True, cache=True)
