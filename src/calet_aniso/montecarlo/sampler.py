@@ -184,7 +184,7 @@ class _Geometry:
     sin_phi: np.ndarray
     vectors: np.ndarray
     ring_factors: np.ndarray
-    cos_sin: np.ndarray  # (npix, 2): cos φ, sin φ
+    harmonics: np.ndarray  # (npix, 6): cos φ, cos 2φ, cos 3φ, sin φ, sin 2φ, sin 3φ
 
 
 @functools.cache
@@ -199,7 +199,7 @@ def _geometry(nside: int) -> _Geometry:
         s1,
         np.stack(pix2vec(nside, np.arange(npix)), axis=-1),
         ring_factors(nside),
-        np.stack([c1, s1], axis=1),
+        _harmonics(c1, s1),
     )
 
 
@@ -232,6 +232,25 @@ def _trig(c1, s1):
     return c2, s2, c2 * c1 - s2 * s1, s2 * c1 + c2 * s1
 
 
+@numba.njit(cache=True)
+def _harmonics(cos_phi, sin_phi):
+    """(npix, 6): cos φ, cos 2φ, cos 3φ, sin φ, sin 2φ, sin 3φ of each pixel, by :func:`_trig`
+    as the single-bin kernels compute them per event (the same bits). The nested kernel
+    reads them per event and selection: 11 % less per sample than computing them there."""
+    table = np.empty((cos_phi.shape[0], 6))
+    for pixel in range(cos_phi.shape[0]):
+        c1 = cos_phi[pixel]
+        s1 = sin_phi[pixel]
+        c2, s2, c3, s3 = _trig(c1, s1)
+        table[pixel, 0] = c1
+        table[pixel, 1] = c2
+        table[pixel, 2] = c3
+        table[pixel, 3] = s1
+        table[pixel, 4] = s2
+        table[pixel, 5] = s3
+    return table
+
+
 @numba.njit(inline="always")
 def _reserve(pixels, multiplicity, used, extra):
     """The ring's draw buffers with room for ``extra`` more entries (doubled when full)."""
@@ -256,7 +275,7 @@ def _run_nested(
     ring_alias,
     pixel_mean,
     ring_start,
-    cos_sin,
+    harmonics,
     weights,
     bins_ptr,
     bins_of,
@@ -268,7 +287,7 @@ def _run_nested(
     """Event counts (count, S) and a_lm (count, S, 2, 16) of the weighted [0] and counts [1]
     maps of S selections summing K elementary bins (selection s sums the bins
     ``bins_of[bins_ptr[s]:bins_ptr[s + 1]]``); ``weights`` (S, npix), 0 where masked;
-    ``cos_sin`` (npix, 2) cos φ and sin φ of each pixel.
+    ``harmonics`` (npix, 6) cos mφ and sin mφ (m = 1, 2, 3) of each pixel (:func:`_harmonics`).
 
     Per sample and ring, each elementary bin is drawn in order into a buffer of (pixel,
     multiplicity): by events (method 0), n_r ~ Poisson(ring mean) pixels from the bin's alias
@@ -282,7 +301,7 @@ def _run_nested(
     for chunk in numba.prange(n_chunks):
         _run_chunk(
             chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
-            pixel_mean, ring_start, cos_sin, weights, bins_ptr, bins_of, factors, slot,
+            pixel_mean, ring_start, harmonics, weights, bins_ptr, bins_of, factors, slot,
             pixel_area, n_events, alm,
         )  # fmt: skip
     return n_events, alm
@@ -295,7 +314,7 @@ SAMPLE_BLOCK = 64
 @numba.njit(cache=True)
 def _run_chunk(
     chunk, n_chunks, seed, stream_index, first, count, method, ring_mean, ring_alias,
-    pixel_mean, ring_start, cos_sin, weights, bins_ptr, bins_of, factors, slot, pixel_area,
+    pixel_mean, ring_start, harmonics, weights, bins_ptr, bins_of, factors, slot, pixel_area,
     n_events, alm,
 ):  # fmt: skip
     """Samples chunk, chunk + n_chunks, … of :func:`_run_nested` (a plain loop: numba's
@@ -329,7 +348,7 @@ def _run_chunk(
                 )  # fmt: skip
                 if bin_end[-1] > 0:
                     _sum_ring(
-                        block[j], factors[ring], pixels, multiplicity, bin_end, cos_sin,
+                        block[j], factors[ring], pixels, multiplicity, bin_end, harmonics,
                         weights, bins_ptr, bins_of, slot, sums, n_events, alm,
                     )  # fmt: skip
         for j in range(size):
@@ -373,7 +392,7 @@ def _draw_ring(
 
 @numba.njit(inline="always")
 def _sum_ring(
-    i, f, pixels, multiplicity, bin_end, cos_sin, weights, bins_ptr, bins_of, slot, sums,
+    i, f, pixels, multiplicity, bin_end, harmonics, weights, bins_ptr, bins_of, slot, sums,
     n_events, alm,
 ):  # fmt: skip
     """Sample i's sums of one ring (factors ``f``): per selection its bins' entries of the
@@ -391,9 +410,12 @@ def _sum_ring(
                     continue
                 k = multiplicity[e]
                 w = k * w
-                c1 = cos_sin[pixel, 0]
-                s1 = cos_sin[pixel, 1]
-                c2, s2, c3, s3 = _trig(c1, s1)
+                c1 = harmonics[pixel, 0]
+                c2 = harmonics[pixel, 1]
+                c3 = harmonics[pixel, 2]
+                s1 = harmonics[pixel, 3]
+                s2 = harmonics[pixel, 4]
+                s3 = harmonics[pixel, 5]
                 a0 += w
                 a1 += w * c1
                 a2 += w * c2
@@ -736,7 +758,7 @@ class NestedSky:
         flat = np.array([b for bins in bins_of for b in bins], dtype=np.int64)
         return (
             method, ring_mean, ring_alias, pixel_mean, geometry.ring_start,
-            geometry.cos_sin, self.weights, bins_ptr, flat,
+            geometry.harmonics, self.weights, bins_ptr, flat,
         )  # fmt: skip
 
 
