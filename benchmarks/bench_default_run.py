@@ -9,7 +9,9 @@ checkout's virtual environment, its own ``calet_aniso`` first on the path. Set-u
 compiled. Then ``snakemake --cores N`` runs from scratch, timed: wall time, CPU time of all
 its processes, the number of jobs, and the wall time summed per rule (from Snakemake's log).
 The commits alternate (baseline, current, baseline, …) so that a loaded machine slows both.
-The headline results of the two are compared by sha256.
+The headline results of the two are compared by sha256. Where the job logs state it (every
+job's log does since ``rule_log`` logs it), the CPU time of each rule's jobs is split into the
+start-up before the job's work (interpreter, Snakemake's preamble, imports) and the work.
 
     python benchmarks/bench_default_run.py [--baseline 0e216d5] [--current HEAD]
         [--repeat 1] [--cores 2] [--workdir DIR]
@@ -89,6 +91,23 @@ def per_rule_wall(log: str) -> dict[str, float]:
     return dict(total)
 
 
+START_UP = re.compile(r"INFO (\w+) start-up: ([\d.]+) s of CPU before")
+WORK = re.compile(r"INFO (\w+) work: ([\d.]+) s of CPU")
+
+
+def per_rule_cpu(folder: Path) -> dict[str, list[float]]:
+    """Per rule, from the job logs under ``results/``: [jobs, start-up CPU s, work CPU s]."""
+    total: dict[str, list[float]] = collections.defaultdict(lambda: [0, 0.0, 0.0])
+    for path in (folder / "results").rglob("*.log"):
+        text = path.read_text(errors="replace")
+        for m in START_UP.finditer(text):
+            total[m.group(1)][0] += 1
+            total[m.group(1)][1] += float(m.group(2))
+        for m in WORK.finditer(text):
+            total[m.group(1)][2] += float(m.group(2))
+    return dict(total)
+
+
 def run(folder: Path, cores: int) -> dict:
     """One default run from scratch in ``folder``: wall and CPU seconds, jobs, rules."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -110,6 +129,7 @@ def run(folder: Path, cores: int) -> dict:
         "cpu_s": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
         "jobs": int(jobs[-1][1]) if jobs else 0,
         "rules": per_rule_wall(proc.stderr),
+        "cpu_rules": per_rule_cpu(folder),
     }
 
 
@@ -123,6 +143,22 @@ def digests(folder: Path) -> dict[str, str]:
         if path.is_file() and path.suffix not in skipped and "logs" not in relative.parts:
             out[str(relative)] = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     return out
+
+
+def print_cpu_split(label: str, result: dict) -> None:
+    """Where the CPU of one run went, per rule, from its job logs (nothing if they do not say)."""
+    rules = result["cpu_rules"]
+    if not rules:
+        return
+    print(f"\nCPU seconds per rule, {label}: jobs, start-up (interpreter, imports), work")
+    for name, (jobs, start_up, work) in sorted(rules.items(), key=lambda x: -x[1][1] - x[1][2]):
+        print(f"  {name:24s} {jobs:4.0f} {start_up:7.1f} {work:7.1f}")
+    start_up = sum(r[1] for r in rules.values())
+    work = sum(r[2] for r in rules.values())
+    print(
+        f"  {'all jobs':24s} {sum(r[0] for r in rules.values()):4.0f} {start_up:7.1f} "
+        f"{work:7.1f}\n  Snakemake itself and the rest: {result['cpu_s'] - start_up - work:.1f}"
+    )
 
 
 def main() -> None:
@@ -172,6 +208,8 @@ def main() -> None:
                 f"  {name:24s} {best['baseline']['rules'].get(name, 0):6.0f} "
                 f"{best['current']['rules'].get(name, 0):6.0f}"
             )
+        for label, r in best.items():
+            print_cpu_split(f"{label} ({revs[label]})", r)
         before, after = digests(folders["baseline"]), digests(folders["current"])
         period = next(n.split("/")[0] for n in after if n.endswith("/summary.txt"))
         same = {n: before.get(f"{period}/{n}") == after.get(f"{period}/{n}") for n in COMPARED}

@@ -62,6 +62,7 @@ def test_progress_logs_fraction_rate_and_time_left(caplog):
 def test_a_job_ends_its_process_once_its_block_succeeds(tmp_path):
     """exit_when_done: status 0, the log and the buffered standard output are whole, and
     nothing after the block runs; an error in the block still exits 1 with its one line."""
+    import re
     import subprocess
     import sys
 
@@ -82,10 +83,18 @@ print("after the block")
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout == "buffered output"
-    assert "first line" in log_path.read_text()
+    log = log_path.read_text()
+    assert "first line" in log
+    # where the job's time went: the start-up before the block, the work in it
+    start_up = re.search(r"INFO job start-up: (\d+\.\d\d) s of CPU before the job's work", log)
+    work = re.search(r"INFO job work: (\d+\.\d\d) s of CPU, (\d+\.\d\d) s wall$", log, re.M)
+    assert start_up and work, log
+    assert log.index("start-up") < log.index("first line") < log.index("job work")
+    assert float(start_up.group(1)) > 0.0  # at least the interpreter's own start
     failed = subprocess.run(
         [sys.executable, "-c", script, str(log_path), "fail"], capture_output=True, text=True
     )
     assert failed.returncode == 1
     assert failed.stdout == "buffered output"
     assert failed.stderr.strip().startswith("ERROR: InputError: bad input file events.csv")
+    assert "job work:" not in log_path.read_text()  # no work line for a failed job

@@ -11,6 +11,11 @@ every output is written through ``io.files.atomic_output`` and closed by then, s
 interpreter's teardown (freeing the modules of pandas, scipy, astropy, matplotlib: 0.1 to
 0.35 s per job, measured by ``benchmarks/bench_job_exit.py``) does nothing a job needs. The
 log and the standard streams are flushed first; errors take the ordinary way out.
+
+The log's first line states the CPU time the process spent before the job's work began (the
+interpreter, Snakemake's preamble, the imports), and its last line, on success, the CPU and
+wall time of the work itself: where a job's time goes, job by job
+(``benchmarks/bench_default_run.py`` sums them per rule).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import contextlib
 import logging
 import os
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -50,8 +56,19 @@ def rule_log(
     error_handler.setLevel(logging.ERROR)
     error_handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     package.handlers = [file_handler, error_handler]
+    cpu_before = process_cpu_s()
+    wall_before = time.perf_counter()
+    logger.info(
+        "%s start-up: %.2f s of CPU before the job's work (interpreter, imports)", name, cpu_before
+    )
     try:
         yield logger
+        logger.info(
+            "%s work: %.2f s of CPU, %.2f s wall",
+            name,
+            process_cpu_s() - cpu_before,
+            time.perf_counter() - wall_before,
+        )
     except (InputError, ConfigError) as exc:
         logger.error("%s: %s", type(exc).__name__, exc)
         file_handler.handle(
@@ -69,6 +86,12 @@ def rule_log(
         package.handlers = []
     if exit_when_done:
         exit_now()
+
+
+def process_cpu_s() -> float:
+    """CPU time of this process so far (user + system, every thread), s."""
+    times = os.times()
+    return times.user + times.system
 
 
 def exit_now() -> None:
