@@ -33,3 +33,11 @@ def test_forecast_scales_and_reaches_the_prediction_when_it_says():
         t3 = now["years_to_see_vela_3sigma"][i]
         sigma_then = headline["delta_toward_vela_sigma"][i] * np.sqrt(3.0 / t3)
         assert 3 * sigma_then == pytest.approx(now["vela_delta_predicted"][i])
+
+
+def test_one_sided_quantile_is_scipy_stats_norm_ppf_bit_for_bit():
+    from scipy.stats import norm
+
+    from calet_aniso.analysis.forecast import ONE_SIDED
+
+    assert ONE_SIDED == float(norm.ppf(0.95))

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from calet_aniso.analysis.statistics import CONFIDENCE
 
 DAYS_PER_YEAR = 365.25
 #: Observation times of the forecast besides the period's own (years).
 FORECAST_YEARS = (5.0, 10.0, 15.0)
-ONE_SIDED = float(norm.ppf(CONFIDENCE))  # 1.645
+#: One-sided Gaussian quantile of CONFIDENCE, 1.645: ``scipy.stats.norm.ppf`` is ``ndtri``, bit
+#: for bit, without scipy.stats' import (0.3 s in the forecast's job).
+ONE_SIDED = float(ndtri(CONFIDENCE))
 
 
 def forecast_table(headline: pd.DataFrame, vela: pd.DataFrame, period_years: float) -> pd.DataFrame:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from calet_aniso.comparison_model.diffusion import Diffusion
-from calet_aniso.comparison_model.fit import measurements
 from calet_aniso.comparison_model.flux import FluxModel, PulsarSettings, VelaSNR
 from calet_aniso.comparison_model.green import Propagation
 from calet_aniso.comparison_model.losses import Losses, thomson_b0
+from calet_aniso.comparison_model.measurements import measurements
 from calet_aniso.comparison_model.variants import VARIANTS
 from calet_aniso.flux_tables import read_flux_table
 

@@ -13,7 +13,6 @@ is then exact to O(((E0 − E)/E)⁴) and is used instead.
 from __future__ import annotations
 
 import numpy as np
-from scipy import integrate
 from scipy.special import hyp2f1
 
 from calet_aniso.comparison_model.diffusion import Diffusion
@@ -66,6 +65,8 @@ def lambda_squared_quadrature(
     energy_gev: float, initial_energy_gev: float, diffusion: Diffusion, losses: Losses
 ) -> float:
     """λ² (cm²) by direct numerical quadrature (reference for tests)."""
+    from scipy import integrate  # the reference only: the model's jobs need not import it
+
     value, _ = integrate.quad(
         lambda e: diffusion(e) / losses.rate(e),
         energy_gev,

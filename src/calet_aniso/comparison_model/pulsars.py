@@ -16,10 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import astropy.units as u
 import numpy as np
 import pandas as pd
-from astropy.coordinates import BarycentricMeanEcliptic, SkyCoord
 
 from calet_aniso.comparison_model.constants import YR_S
 
@@ -82,6 +80,11 @@ def _distance(record: dict[str, str]) -> tuple[float, str]:
 
 
 def _galactic(records: list[dict[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+    # Imported here: the model's jobs use this module for the spin-down energy alone, and
+    # astropy.coordinates takes 0.3 s to import.
+    import astropy.units as u
+    from astropy.coordinates import BarycentricMeanEcliptic, SkyCoord
+
     equatorial = [("RAJ" in r and "DECJ" in r) for r in records]
     l_deg = np.full(len(records), np.nan)
     b_deg = np.full(len(records), np.nan)
