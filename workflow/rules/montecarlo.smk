@@ -58,7 +58,7 @@ rule mc_shard:
     log:
         log("mc_shard_{shard}"),
     # see simulate_observation
-    priority: 5
+    priority: 9
     group:
         "mc"
     conda:
@@ -89,7 +89,7 @@ rule mc_summary:
     log:
         log("mc_summary"),
     # see simulate_observation
-    priority: 5
+    priority: 7
     conda:
         ENV
     threads: 1
@@ -128,7 +128,7 @@ for belt_group, belt_members in BELT_GROUPS.items():
         log:
             log(f"mc_belt_{belt_group}"),
         # see simulate_observation
-        priority: 5
+        priority: 8
         conda:
             ENV
         # One thread: each sky's 50 samples are too few to share (2 threads: 9.3 s wall for

@@ -41,6 +41,9 @@ rule smoothed_skymaps:
         smoothed=expand(result("smoothed_skymap", threshold="{t}"), t=THRESHOLDS),
     log:
         log("smoothed_skymaps"),
+    # see simulate_observation: with the shards' summary, before the limits, so that the
+    # sky-map figures need not wait for it (last, it held them back 3 s)
+    priority: 7
     conda:
         ENV
     threads: 1
