@@ -9,12 +9,16 @@ checkout's virtual environment, its own ``calet_aniso`` first on the path. Set-u
 compiled. Then ``snakemake --cores N`` runs from scratch, timed: wall time, CPU time of all
 its processes, the number of jobs, and the wall time summed per rule (from Snakemake's log).
 The commits alternate (baseline, current, baseline, …) so that a loaded machine slows both.
+Either side can be run by another interpreter (``--baseline-python``, ``--current-python``): the
+benchmark then builds that side a virtual environment from it (``pip install -e`` of the
+worktree, as ``make setup`` does), so two interpreters compare on one commit.
 The headline results of the two are compared by sha256. Where the job logs state it (every
 job's log does since ``rule_log`` logs it), the CPU time of each rule's jobs is split into the
 start-up before the job's work (interpreter, Snakemake's preamble, imports) and the work.
 
     python benchmarks/bench_default_run.py [--baseline 0e216d5] [--current HEAD]
         [--repeat 1] [--cores 2] [--workdir DIR]
+        [--baseline-python PYTHON] [--current-python PYTHON]
 """
 
 from __future__ import annotations
@@ -39,15 +43,27 @@ BASELINE = "0e216d5"
 COMPARED = ("dipole_limits.csv", "dipole_limits_bins.csv", "global_pvalue.json", "summary.txt")
 
 
-def checkout(rev: str, folder: Path) -> Path:
-    """A worktree of ``rev`` in ``folder``, set up as ``make setup`` leaves it."""
+def checkout(rev: str, folder: Path, interpreter: str | None = None) -> Path:
+    """A worktree of ``rev`` in ``folder``, set up as ``make setup`` leaves it: with this
+    checkout's virtual environment, or with one built from ``interpreter`` in
+    ``folder/.venv``."""
     subprocess.run(
         ["git", "-C", str(REPO), "worktree", "add", "--detach", str(folder), rev],
         check=True,
         capture_output=True,
     )
     python = Path(sys.executable)
-    env = environment(folder)
+    if interpreter is not None:
+        python = folder / ".venv/bin/python"
+        for command in (
+            [interpreter, "-m", "venv", str(folder / ".venv")],
+            [python, "-m", "pip", "install", "--quiet", "--no-compile", "-e", str(folder)],
+            [python, "-m", "compileall", "-q", "-j", "0", str(folder / ".venv/lib")],
+        ):
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"{' '.join(map(str, command))} failed:\n{done.stderr[-3000:]}")
+    env = environment(folder, python)
     subprocess.run(
         [python, "-m", "compileall", "-q", str(folder / "src")],
         check=True,
@@ -70,10 +86,18 @@ def checkout(rev: str, folder: Path) -> Path:
     return folder
 
 
-def environment(folder: Path) -> dict[str, str]:
-    """This venv's tools, the worktree's own package first on the path."""
+def interpreter_of(folder: Path) -> Path:
+    """The Python that runs ``folder``'s pipeline: its own venv's if it has one, else this."""
+    own = folder / ".venv/bin/python"
+    return own if own.exists() else Path(sys.executable)
+
+
+def environment(folder: Path, python: Path | None = None) -> dict[str, str]:
+    """The tools of ``python``'s venv (default: the worktree's), the worktree's own package
+    first on the path."""
+    python = python or interpreter_of(folder)
     env = dict(os.environ, PYTHONPATH=str(folder / "src"))
-    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    env["PATH"] = f"{python.parent}:{env['PATH']}"
     return env
 
 
@@ -113,7 +137,7 @@ def run(folder: Path, cores: int) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [Path(sys.executable).parent / "snakemake", "--cores", str(cores)],
+        [interpreter_of(folder).parent / "snakemake", "--cores", str(cores)],
         cwd=folder,
         env=environment(folder),
         capture_output=True,
@@ -168,13 +192,20 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each, alternating")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--workdir", type=Path, help="where the worktrees go (default: temp)")
+    for side in ("baseline", "current"):
+        parser.add_argument(
+            f"--{side}-python",
+            help=f"interpreter to build the {side}'s venv from (default: this venv's)",
+        )
     args = parser.parse_args()
     root = Path(args.workdir or tempfile.mkdtemp(prefix="bench_default_run_"))
     revs = {"baseline": args.baseline, "current": args.current}
+    interpreters = {"baseline": args.baseline_python, "current": args.current_python}
     folders = {}
     try:
         for label, rev in revs.items():
-            folders[label] = checkout(rev, root / label)
+            folders[label] = checkout(rev, root / label, interpreters[label])
+            print(f"{label}: {rev} run by {interpreter_of(folders[label])}", flush=True)
         runs = collections.defaultdict(list)
         for k in range(args.repeat):
             for label, folder in folders.items():
