@@ -1,12 +1,12 @@
 # Quick start: `make run` (set up + default pipeline), `make test` (set up + tests).
 # The interpreter the venv is built from: the first of PYTHON_CANDIDATES that is Python 3.11
-# or newer with venv (the system's Python, else python3 on the PATH), else python3;
-# `make setup PYTHON=...` to choose.
+# or newer with venv and its bundled pip (the system's Python, else python3 on the PATH),
+# else python3; `make setup PYTHON=...` to choose.
 # Distributions build theirs with profile-guided and link-time optimisation; pyenv's default
 # build has neither, and the default run spends about 4 % more CPU under it, most of it in
 # the jobs' imports (python benchmarks/bench_default_run.py --baseline-python ...).
 PYTHON_CANDIDATES ?= /usr/bin/python3 python3
-PYTHON ?= $(or $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && command -v $(p)))),python3)
+PYTHON ?= $(or $(firstword $(foreach p,$(PYTHON_CANDIDATES),$(shell $(p) -c 'import sys, venv, ensurepip; ensurepip.version(); sys.exit(sys.version_info < (3, 11))' 2>/dev/null && command -v $(p)))),python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all

@@ -55,7 +55,7 @@ def test_an_explicit_python_wins(tmp_path):
 
 
 def test_the_real_check_accepts_this_interpreter(tmp_path):
-    """The check itself (version, venv, ensurepip) on a real interpreter: this test's own, when
-    it is 3.11 or newer with ensurepip (a venv's interpreter has both)."""
+    """The check itself (version, venv, ensurepip and its bundled pip) on a real interpreter:
+    this test's own, which is 3.11 or newer; skipped where it has no ensurepip."""
     pytest.importorskip("ensurepip")
     assert chosen_python(tmp_path, f"PYTHON_CANDIDATES={sys.executable}") == sys.executable
